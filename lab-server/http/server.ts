@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
+import type { LabConfig } from '../config';
+import { createLogger, type Logger } from '../log';
+import { createMetrics, type LabMetrics } from '../metrics/registry';
+import { createDockerClient } from '../runtime/docker-client';
+import { createHealthProbe } from './health';
+import { sendError } from './respond';
+import { handleLabRequest, isLabPath, type RouteContext } from './routes';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LabServerOptions {
+  /** Serve the guide through Next as well (default true). Tests of the lab API alone turn it off. */
+  serveSite?: boolean;
+  docker?: Docker;
+  logger?: Logger;
+}
+
+export interface LabServer {
+  server: Server;
+  docker: Docker;
+  metrics: LabMetrics;
+  logger: Logger;
+  /** Starts listening on config.host:config.port (port 0 picks a free one) and resolves with the URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+type NextRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type NextUpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
+
+async function prepareNext(config: LabConfig): Promise<{ handle: NextRequestHandler; upgrade: NextUpgradeHandler; close: () => Promise<void> }> {
+  const { default: next } = await import('next');
+  const app = next({ dev: config.dev, dir: PROJECT_ROOT, hostname: config.host, port: config.port, customServer: true, quiet: !config.dev });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const upgrade = app.getUpgradeHandler();
+  return {
+    handle: (req, res) => handle(req, res),
+    upgrade: (req, socket, head) => upgrade(req, socket, head),
+    close: () => app.close(),
+  };
+}
+
+/**
+ * The lab's one HTTP server: `/api/lab/**` and `/metrics` are answered here, WebSocket
+ * upgrades for lab paths are ours too, and every other request is handed to Next.
+ */
+export async function createLabServer(config: LabConfig, options: LabServerOptions = {}): Promise<LabServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const docker = options.docker ?? createDockerClient(config.dockerHost);
+  const metrics = createMetrics();
+  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics };
+  const site = options.serveSite === false ? undefined : await prepareNext(config);
+
+  const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://lab.invalid').pathname;
+    if (isLabPath(pathname)) {
+      handleLabRequest(req, res, pathname, ctx).catch((error: unknown) => {
+        logger.error({ err: error, path: pathname }, 'lab request failed');
+        if (!res.headersSent) sendError(res, 500, 'internal', 'The lab server hit an unexpected error; it has been logged.');
+        else res.destroy();
+      });
+      return;
+    }
+    if (!site) {
+      sendError(res, 404, 'not_found', 'This lab server does not serve the guide.');
+      return;
+    }
+    site.handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error, path: pathname }, 'page request failed');
+      if (!res.headersSent) res.writeHead(500).end('Internal error');
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(req.url ?? '/', 'http://lab.invalid').pathname;
+    if (!isLabPath(pathname) && site) {
+      site.upgrade(req, socket, head).catch(() => socket.destroy());
+      return;
+    }
+    // No lab WebSocket endpoints exist yet; refuse cleanly rather than leaving the socket hanging.
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    server,
+    docker,
+    metrics,
+    logger,
+    listen: () =>
+      new Promise<string>((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException) => reject(error);
+        server.once('error', onError);
+        server.listen(config.port, config.host, () => {
+          server.off('error', onError);
+          const address = server.address() as AddressInfo;
+          const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${host}:${address.port}`);
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await site?.close();
+    },
+  };
+}

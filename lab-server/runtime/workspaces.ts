@@ -1,0 +1,115 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { hardenedHostConfig, type WorkspaceLimits } from './hardening';
+import { LABEL, labLabels } from './labels';
+
+export interface Workspace {
+  id: string;
+  learnerId: string;
+  networkName: string;
+}
+
+export interface CreateWorkspaceOptions {
+  image: string;
+  learnerId: string;
+  limits: WorkspaceLimits;
+  allowEgress: boolean;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const learnerIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function namesFor(learnerId: string) {
+  if (!learnerIdPattern.test(learnerId)) throw new Error(`invalid learner id ${JSON.stringify(learnerId)}`);
+  return { container: `lab-ws-${learnerId}`, network: `lab-net-${learnerId}` };
+}
+
+/**
+ * Starts one learner's workspace: a private bridge network (internal unless egress is allowed)
+ * and a hardened container on it, both labelled so they can be re-adopted or reaped later.
+ */
+export async function createWorkspace(docker: Docker, options: CreateWorkspaceOptions): Promise<Workspace> {
+  const names = namesFor(options.learnerId);
+  await docker.createNetwork({
+    Name: names.network,
+    Driver: 'bridge',
+    Internal: !options.allowEgress,
+    CheckDuplicate: true,
+    Labels: labLabels('network', options.learnerId),
+  });
+  try {
+    const container = await docker.createContainer({
+      name: names.container,
+      Image: options.image,
+      Hostname: 'lab',
+      Labels: labLabels('workspace', options.learnerId),
+      Env: ['TERM=xterm-256color', 'LANG=C.UTF-8'],
+      HostConfig: hardenedHostConfig(options.limits, names.network),
+    });
+    await container.start();
+    return { id: container.id, learnerId: options.learnerId, networkName: names.network };
+  } catch (error) {
+    await removeWorkspace(docker, options.learnerId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Runs a command (argv, no shell) in a workspace and collects its output. Bounded by timeoutMs. */
+export async function execInWorkspace(docker: Docker, containerId: string, cmd: string[], timeoutMs = 10_000): Promise<ExecResult> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  docker.modem.demuxStream(stream, stdout, stderr);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stream.destroy();
+      reject(new Error(`command timed out after ${timeoutMs} ms: ${cmd.join(' ')}`));
+    }, timeoutMs);
+    stream.on('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** Removes everything a learner owned: the workspace container (forced) and its network. Idempotent. */
+export async function removeWorkspace(docker: Docker, learnerId: string): Promise<void> {
+  const names = namesFor(learnerId);
+  await docker
+    .getContainer(names.container)
+    .remove({ force: true, v: true })
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+  await docker
+    .getNetwork(names.network)
+    .remove()
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+}
+
+/** Workspaces currently running on the engine, found by label (the source of truth across restarts). */
+export async function listWorkspaces(docker: Docker): Promise<Workspace[]> {
+  const containers = await docker.listContainers({ filters: { label: [`${LABEL.managed}=1`, `${LABEL.role}=workspace`] } });
+  return containers.map((c) => {
+    const learnerId = c.Labels[LABEL.learner] ?? '';
+    return { id: c.Id, learnerId, networkName: `lab-net-${learnerId}` };
+  });
+}

@@ -1,0 +1,25 @@
+import type { Element, Nodes, Parents, Root } from 'hast';
+
+/** Calls `visitor` for every element, depth first, with its parent. */
+export function visitElements(tree: Root | Element, visitor: (node: Element, parent: Parents) => void): void {
+  const walk = (parent: Parents) => {
+    for (const child of parent.children) {
+      if (child.type === 'element') {
+        visitor(child, parent);
+        walk(child);
+      }
+    }
+  };
+  walk(tree);
+}
+
+/** The concatenated text of a node, like `textContent`. */
+export function textOf(node: Nodes): string {
+  if (node.type === 'text') return node.value;
+  if ('children' in node) return node.children.map((child) => textOf(child)).join('');
+  return '';
+}
+
+export function isElement(node: Nodes | undefined, tagName?: string): node is Element {
+  return node?.type === 'element' && (tagName === undefined || node.tagName === tagName);
+}
