@@ -2,8 +2,6 @@
  * Text helpers for code blocks, shared by the build (Run/Copy payloads, prompt marks) and tests.
  */
 
-const PROMPT = /^\$ ?/;
-
 /**
  * What the Copy button puts on the clipboard.
  *
@@ -19,8 +17,8 @@ export function stripPrompts(text: string): string {
   const kept: string[] = [];
   let continuing = false;
   for (const line of lines) {
-    if (PROMPT.test(line) && (line.startsWith('$ ') || line === '$')) {
-      const command = line.replace(PROMPT, '');
+    if (line.startsWith('$ ') || line === '$') {
+      const command = line.slice(2);
       kept.push(command);
       continuing = command.endsWith('\\');
     } else if (continuing) {
