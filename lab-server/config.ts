@@ -11,8 +11,8 @@ import { z } from 'zod';
 const portSchema = z.coerce
   .number({ error: 'must be a number' })
   .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 1 and 65535 (or 0 for any free port)')
+  .max(65535, 'must be between 1 and 65535 (or 0 for any free port)');
 
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be above 0');
 

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** One registry per lab server, so tests that start several servers in one process do not collide. */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'lab_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'lab_' });
   return {
     registry,
     httpRequests: new Counter({

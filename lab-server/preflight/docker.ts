@@ -61,7 +61,7 @@ export async function ensureDockerEngine(config: LabConfig, detail: Detail): Pro
     if (answer.ok) return { docker, version: answer.version, apiVersion: answer.apiVersion, startedByUs: false };
     throw new PreflightError(
       `dockerd (pid ${running}) is running but ${socketOf(config.dockerHost)} did not answer within ${START_TIMEOUT_MS / 1000} s.`,
-      'Look at the Docker daemon log (journalctl -u docker, or /var/log/docker.log), or restart it: systemctl restart docker',
+      `Look at the Docker daemon's log (journalctl -u docker, or ${ctx.dockerdLog} if the lab started it), then restart dockerd.`,
     );
   }
 
@@ -276,6 +276,7 @@ async function startDockerd(docker: Docker, dockerdPath: string, ctx: EngineCont
   try {
     const child = spawn(dockerdPath, [], {
       detached: true,
+      cwd: '/',
       stdio: ['ignore', out, out],
       env: { ...process.env, PATH: withSbin(process.env.PATH) },
     });
@@ -403,27 +404,44 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function lastLogLine(file: string): string | undefined {
+/**
+ * The most telling line at the end of a log: dockerd's "failed to start daemon" line, else its
+ * last fatal/error message, else the last line.
+ */
+export function lastLogLine(file: string): string | undefined {
+  let text: string;
   try {
     const fd = fs.openSync(file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
-      const length = Math.min(size, 4096);
+      const length = Math.min(size, 8192);
       const buffer = Buffer.alloc(length);
       fs.readSync(fd, buffer, 0, length, size - length);
-      const lines = buffer.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean);
-      const line = lines.at(-1);
-      return line === undefined ? undefined : shorten(line, 200);
+      text = buffer.toString('utf8');
     } finally {
       fs.closeSync(fd);
     }
   } catch {
     return undefined;
   }
+  return tellingLine(text);
 }
 
+export function tellingLine(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('--- '));
+  const pick =
+    lines.findLast((l) => l.startsWith('failed to start daemon')) ??
+    lines.findLast((l) => /level=(fatal|error)/.test(l)) ??
+    lines.at(-1);
+  if (pick === undefined) return undefined;
+  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(pick);
+  return shorten(msg ? msg[1]!.replace(/\\"/g, '"') : pick, 200);
+}
+
+/** One display line: terminal escapes and runs of white space removed, cut at `max` characters. */
 export function shorten(line: string, max = 120): string {
-  const clean = line.replace(/\s+/g, ' ').trim();
+  // eslint-disable-next-line no-control-regex
+  const clean = line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
@@ -434,7 +452,7 @@ export function shorten(line: string, max = 120): string {
 export function runLogged(
   command: string,
   args: string[],
-  opts: { logFile: string; detail: Detail; prefix: string; env?: NodeJS.ProcessEnv; everyMs?: number; cwd?: string },
+  opts: { logFile: string; detail: Detail; prefix: string; env?: Record<string, string>; everyMs?: number; cwd?: string; onSpawn?: (pid: number) => void },
 ): Promise<{ code: number; lastLine: string | undefined }> {
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.createWriteStream(opts.logFile, { flags: 'a' });
@@ -448,6 +466,7 @@ export function runLogged(
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PATH: withSbin(process.env.PATH), ...opts.env },
     });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const onData = (chunk: Buffer) => {
       log.write(chunk);
       const lines = (partial + chunk.toString('utf8')).split(/\r?\n|\r/);
@@ -492,7 +511,7 @@ export async function aptGetInstall(
   if (!aptGet) throw new PreflightError('apt-get is not available on this machine.', opts.fix);
   const env = { DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' };
   const common = ['-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Use-Pty=0'];
-  const update = await runLogged(aptGet, [...common, 'update'], { logFile: opts.logFile, detail: opts.detail, prefix: 'apt: ', env });
+  const update = await runLogged(aptGet, [...common, 'update'], { logFile: opts.logFile, detail: opts.detail, prefix: 'apt: ', env, everyMs: 5_000 });
   if (update.code !== 0) {
     // An index that fails to refresh is not fatal when the packages are already known.
     opts.detail(`apt-get update failed (${update.lastLine ?? `exit ${update.code}`}); trying the install anyway`);
@@ -500,7 +519,7 @@ export async function aptGetInstall(
   const install = await runLogged(
     aptGet,
     [...common, 'install', '-y', ...(opts.recommends === false ? ['--no-install-recommends'] : []), ...packages],
-    { logFile: opts.logFile, detail: opts.detail, prefix: 'apt: ', env },
+    { logFile: opts.logFile, detail: opts.detail, prefix: 'apt: ', env, everyMs: 5_000 },
   );
   if (install.code !== 0) {
     throw new PreflightError(

@@ -1,13 +1,15 @@
 import type { Element, Nodes, Parents, Root } from 'hast';
 
-/** Calls `visitor` for every element, depth first, with its parent. */
+/**
+ * Calls `visitor` for every element, depth first, with its parent. Walks through every node
+ * that has children — including MDX JSX nodes (`mdxJsxFlowElement`), so code blocks and
+ * headings inside `<Step>` or `<Callout>` are visited too.
+ */
 export function visitElements(tree: Root | Element, visitor: (node: Element, parent: Parents) => void): void {
   const walk = (parent: Parents) => {
     for (const child of parent.children) {
-      if (child.type === 'element') {
-        visitor(child, parent);
-        walk(child);
-      }
+      if (child.type === 'element') visitor(child, parent);
+      if ('children' in child && Array.isArray(child.children)) walk(child as Parents);
     }
   };
   walk(tree);

@@ -30,8 +30,11 @@ export const checkSchema = z.looseObject({
  * (lab image, terminals, keywords…) can be added without breaking existing pages.
  */
 export const frontmatterSchema = z.looseObject({
-  title: z.string().trim().min(1, 'every page needs a title'),
-  description: z.string().trim().min(1, 'every page needs a one-sentence description'),
+  title: z.string({ error: 'every page needs a title' }).trim().min(1, 'every page needs a title'),
+  description: z
+    .string({ error: 'every page needs a one-sentence description' })
+    .trim()
+    .min(1, 'every page needs a one-sentence description'),
   chapter: z.number().int().positive().optional(),
   checks: z.record(idSchema, checkSchema).optional(),
 });

@@ -1,0 +1,45 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { Pager } from '@/components/docs/pager';
+import { MdxContent } from '@/components/mdx/mdx-content';
+import { getGuidePage, getGuideSlugs } from '@/lib/content/guide';
+
+type Props = { params: Promise<{ slug: string[] }> };
+
+/** Every guide page is generated at build time; any other /guide/… path is a 404. */
+export const dynamicParams = false;
+
+export async function generateStaticParams(): Promise<{ slug: string[] }[]> {
+  return (await getGuideSlugs()).map((slug) => ({ slug }));
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const page = await getGuidePage((await params).slug);
+  if (!page) return {};
+  return { title: page.frontmatter.title, description: page.frontmatter.description };
+}
+
+export default async function GuidePage({ params }: Props) {
+  const { slug } = await params;
+  const page = await getGuidePage(slug);
+  if (!page) notFound();
+  const { title, description, chapter } = page.frontmatter;
+
+  return (
+    <>
+      <article className="prose" data-pagefind-body>
+        <header className="page-header">
+          {chapter !== undefined ? (
+            <p className="page-eyebrow" data-pagefind-ignore="">
+              Chapter {chapter}
+            </p>
+          ) : null}
+          <h1>{title}</h1>
+          <p className="page-lead">{description}</p>
+        </header>
+        <MdxContent code={page.code} />
+      </article>
+      <Pager slug={slug.join('/')} />
+    </>
+  );
+}

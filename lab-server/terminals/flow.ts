@@ -1,0 +1,19 @@
+/**
+ * Flow-control numbers (research: anchors-terminal §9.4). The client acks bytes its terminal has
+ * parsed; above HIGH unacknowledged bytes we stop reading the Docker socket, so `yes` blocks in
+ * write() inside the container instead of growing memory here. Ctrl-C still flows the other way.
+ */
+export const FLOW = {
+  /** Stop reading the shell's output above this many unacknowledged bytes. */
+  high: 512 * 1024,
+  /** Resume reading below this. */
+  low: 128 * 1024,
+  /** With nobody attached, keep reading (into the ring and the mirror) until this much is unseen. */
+  detachedBudget: 1024 * 1024,
+  /** One OUTPUT frame carries at most this much. */
+  maxFrame: 64 * 1024,
+  /** Output kept for replay after a network blip. */
+  ringBytes: 1024 * 1024,
+  /** A viewer whose socket has this much queued is dropped (it reconnects and gets a snapshot). */
+  viewerBacklog: 2 * 1024 * 1024,
+} as const;

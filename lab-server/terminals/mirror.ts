@@ -1,0 +1,46 @@
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import headless from '@xterm/headless';
+
+const SCROLLBACK = 1000;
+
+/** A headless terminal fed the same bytes as the learner's, so a reloaded page gets its screen back. */
+export interface Mirror {
+  write(chunk: Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  /** The screen (with scrollback) as escape sequences, and how many output bytes it reflects exactly. */
+  snapshot(): Promise<{ screen: string; seq: number }>;
+  dispose(): void;
+}
+
+export function createMirror(cols: number, rows: number): Mirror {
+  const terminal = new headless.Terminal({ cols, rows, scrollback: SCROLLBACK, allowProposedApi: true });
+  const serializer = new SerializeAddon();
+  terminal.loadAddon(serializer as unknown as headless.ITerminalAddon);
+  terminal.loadAddon(new Unicode11Addon() as unknown as headless.ITerminalAddon);
+  terminal.unicode.activeVersion = '11';
+  let parsedSeq = 0;
+  let disposed = false;
+
+  return {
+    write(chunk) {
+      const length = chunk.byteLength;
+      terminal.write(chunk, () => {
+        parsedSeq += length;
+      });
+    },
+    resize(newCols, newRows) {
+      if (!disposed) terminal.resize(newCols, newRows);
+    },
+    snapshot() {
+      // Queued behind every earlier write: when it runs, the screen holds exactly parsedSeq bytes.
+      return new Promise((resolve) => {
+        terminal.write(new Uint8Array(0), () => resolve({ screen: serializer.serialize({ scrollback: SCROLLBACK }), seq: parsedSeq }));
+      });
+    },
+    dispose() {
+      disposed = true;
+      terminal.dispose();
+    },
+  };
+}
