@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealthReport } from './health';
+import { HttpError } from './request';
 import { sendError, sendJson } from './respond';
+import { sessionRoutes, type SessionRouteDeps } from './session-routes';
 import type { LabMetrics } from '../metrics/registry';
 
-export interface RouteContext {
+export interface RouteContext extends SessionRouteDeps {
   health: () => Promise<HealthReport>;
   metrics: LabMetrics;
 }
@@ -36,6 +38,11 @@ const routes: Route[] = [
       res.end(body);
     },
   },
+  { method: 'GET', path: '/api/lab/session', handler: sessionRoutes.status },
+  { method: 'POST', path: '/api/lab/session', handler: sessionRoutes.start },
+  { method: 'DELETE', path: '/api/lab/session', handler: sessionRoutes.end },
+  { method: 'POST', path: '/api/lab/session/extend', handler: sessionRoutes.extend },
+  { method: 'POST', path: '/api/lab/session/reset', handler: sessionRoutes.reset },
 ];
 
 export function isLabPath(pathname: string): boolean {
@@ -57,6 +64,9 @@ export async function handleLabRequest(req: IncomingMessage, res: ServerResponse
   const stopTimer = ctx.metrics.httpDuration.startTimer({ route: route.path });
   try {
     await route.handler(req, res, ctx);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    sendError(res, error.status, error.code, error.message);
   } finally {
     stopTimer();
     ctx.metrics.httpRequests.inc({ route: route.path, status: String(res.statusCode) });

@@ -8,7 +8,11 @@ import type { LabConfig } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createMetrics, type LabMetrics } from '../metrics/registry';
 import { createDockerClient } from '../runtime/docker-client';
+import { workspaceImageRef } from '../images';
+import { SessionManager } from '../sessions/manager';
+import { PaneRegistry } from '../terminals/registry';
 import { createHealthProbe } from './health';
+import { createTerminalSockets } from './terminal-socket';
 import { sendError } from './respond';
 import { handleLabRequest, isLabPath, type RouteContext } from './routes';
 
@@ -26,6 +30,8 @@ export interface LabServer {
   docker: Docker;
   metrics: LabMetrics;
   logger: Logger;
+  sessions: SessionManager;
+  panes: PaneRegistry;
   /** Starts listening on config.host:config.port (port 0 picks a free one) and resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -55,7 +61,12 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const docker = options.docker ?? createDockerClient(config.dockerHost);
   const metrics = createMetrics();
-  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics };
+  const sessions = new SessionManager(docker, config, workspaceImageRef(config), logger);
+  const panes = new PaneRegistry(docker, logger);
+  sessions.on('ended', (learnerId) => panes.closeLearner(learnerId));
+  await sessions.start();
+  const terminals = createTerminalSockets({ config, logger, sessions, panes });
+  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions };
   const site = options.serveSite === false ? undefined : await prepareNext(config);
 
   const server = createServer((req, res) => {
@@ -80,11 +91,14 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://lab.invalid').pathname;
+    if (pathname === terminals.path) {
+      terminals.handleUpgrade(req, socket, head);
+      return;
+    }
     if (!isLabPath(pathname) && site) {
       site.upgrade(req, socket, head).catch(() => socket.destroy());
       return;
     }
-    // No lab WebSocket endpoints exist yet; refuse cleanly rather than leaving the socket hanging.
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
@@ -98,6 +112,8 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     docker,
     metrics,
     logger,
+    sessions,
+    panes,
     listen: () =>
       new Promise<string>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => reject(error);
@@ -110,6 +126,9 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
         });
       }),
     close: async () => {
+      sessions.stop();
+      terminals.close();
+      panes.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -4,6 +4,8 @@ export const LABEL = {
   role: 'lab.role',
   learner: 'lab.learner',
   createdAt: 'lab.created-at',
+  expiresAt: 'lab.expires-at',
+  clientIp: 'lab.client-ip',
 } as const;
 
 export type LabRole = 'workspace' | 'network' | 'test';

@@ -7,6 +7,9 @@ export interface Workspace {
   id: string;
   learnerId: string;
   networkName: string;
+  labels: Record<string, string>;
+  /** Docker's state: "running", "exited", "created"… */
+  state: string;
 }
 
 export interface CreateWorkspaceOptions {
@@ -14,6 +17,8 @@ export interface CreateWorkspaceOptions {
   learnerId: string;
   limits: WorkspaceLimits;
   allowEgress: boolean;
+  /** Extra `lab.*` labels (e.g. the expiry time) so a restarted server can rebuild its records. */
+  labels?: Record<string, string>;
 }
 
 export interface ExecResult {
@@ -47,12 +52,13 @@ export async function createWorkspace(docker: Docker, options: CreateWorkspaceOp
       name: names.container,
       Image: options.image,
       Hostname: 'lab',
-      Labels: labLabels('workspace', options.learnerId),
+      Labels: { ...labLabels('workspace', options.learnerId), ...options.labels },
       Env: ['TERM=xterm-256color', 'LANG=C.UTF-8'],
       HostConfig: hardenedHostConfig(options.limits, names.network),
     });
     await container.start();
-    return { id: container.id, learnerId: options.learnerId, networkName: names.network };
+    const labels = { ...labLabels('workspace', options.learnerId), ...options.labels };
+    return { id: container.id, learnerId: options.learnerId, networkName: names.network, labels, state: 'running' };
   } catch (error) {
     await removeWorkspace(docker, options.learnerId).catch(() => undefined);
     throw error;
@@ -105,11 +111,17 @@ export async function removeWorkspace(docker: Docker, learnerId: string): Promis
     });
 }
 
-/** Workspaces currently running on the engine, found by label (the source of truth across restarts). */
-export async function listWorkspaces(docker: Docker): Promise<Workspace[]> {
-  const containers = await docker.listContainers({ filters: { label: [`${LABEL.managed}=1`, `${LABEL.role}=workspace`] } });
+/** Workspaces on the engine, running or not, found by label (the source of truth across restarts). */
+export async function listWorkspaces(docker: Docker, options: { all?: boolean } = {}): Promise<Workspace[]> {
+  const containers = await docker.listContainers({ all: options.all ?? false, filters: { label: [`${LABEL.managed}=1`, `${LABEL.role}=workspace`] } });
   return containers.map((c) => {
     const learnerId = c.Labels[LABEL.learner] ?? '';
-    return { id: c.Id, learnerId, networkName: `lab-net-${learnerId}` };
+    return { id: c.Id, learnerId, networkName: `lab-net-${learnerId}`, labels: c.Labels, state: c.State };
   });
+}
+
+/** Networks the lab created, for reaping the ones whose workspace is gone. */
+export async function listLabNetworks(docker: Docker): Promise<Array<{ id: string; name: string; learnerId: string }>> {
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL.managed}=1`, `${LABEL.role}=network`] } });
+  return networks.map((n) => ({ id: n.Id, name: n.Name, learnerId: n.Labels?.[LABEL.learner] ?? '' }));
 }

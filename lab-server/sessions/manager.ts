@@ -1,0 +1,246 @@
+import { EventEmitter } from 'node:events';
+import type Docker from 'dockerode';
+import type { LabConfig } from '../config';
+import type { Logger } from '../log';
+import type { SessionStatus } from '../protocol/session';
+import { LABEL } from '../runtime/labels';
+import { createWorkspace, listLabNetworks, listWorkspaces, removeWorkspace } from '../runtime/workspaces';
+
+const MINUTE = 60_000;
+export const EXTENSION_MS = 30 * MINUTE;
+export const IDLE_WARNING_MS = 5 * MINUTE;
+/** How long an ended session's reason is remembered, so the page can say why. */
+const ENDED_MEMORY_MS = 60 * MINUTE;
+
+export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited';
+
+interface WorkspaceRecord {
+  learnerId: string;
+  clientIp: string;
+  state: 'starting' | 'ready' | 'error';
+  containerId?: string;
+  createdAt: number;
+  expiresAt: number;
+  lastActivityAt: number;
+  error?: string;
+}
+
+const endMessages: Record<EndReason, string> = {
+  ended: 'You ended this lab. Start it again for a fresh workspace.',
+  expired: 'This lab reached its time limit and was removed. Start it again for a fresh workspace.',
+  idle: 'This lab was stopped after a long time without input. Start it again for a fresh workspace.',
+  reset: 'The workspace is being replaced by a fresh one.',
+  exited: 'The workspace stopped (it may have run out of memory). Reset it to get a fresh one.',
+};
+
+/**
+ * Owns every learner's workspace: starts it (or queues the learner when the lab is full),
+ * extends, resets and ends it, stops it when idle or expired, and on start-up re-adopts what a
+ * previous run left on the engine — the engine's labels are the source of truth.
+ */
+export class SessionManager extends EventEmitter<{ ended: [learnerId: string, reason: EndReason] }> {
+  private readonly records = new Map<string, WorkspaceRecord>();
+  private readonly queue: Array<{ learnerId: string; clientIp: string }> = [];
+  private readonly ended = new Map<string, { reason: EndReason; at: number }>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly config: LabConfig,
+    private readonly image: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  /** Re-adopts labelled workspaces, reaps the ones that cannot be adopted, and starts the timers. */
+  async start(sweepEveryMs = 15_000): Promise<void> {
+    const now = Date.now();
+    for (const workspace of await listWorkspaces(this.docker, { all: true })) {
+      const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
+      if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
+        await removeWorkspace(this.docker, workspace.learnerId).catch(() => undefined);
+        continue;
+      }
+      this.records.set(workspace.learnerId, {
+        learnerId: workspace.learnerId,
+        clientIp: workspace.labels[LABEL.clientIp] ?? '',
+        state: 'ready',
+        containerId: workspace.id,
+        createdAt: Date.parse(workspace.labels[LABEL.createdAt] ?? '') || now,
+        expiresAt,
+        lastActivityAt: now,
+      });
+    }
+    await this.reapOrphanNetworks();
+    if (this.records.size > 0) this.logger.info({ adopted: this.records.size }, 're-adopted running workspaces');
+    this.sweepTimer = setInterval(() => void this.sweep(), sweepEveryMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  get running(): number {
+    return this.records.size;
+  }
+
+  status(learnerId: string): SessionStatus {
+    const record = this.records.get(learnerId);
+    if (record) return this.describe(record);
+    const position = this.queue.findIndex((entry) => entry.learnerId === learnerId);
+    if (position >= 0) return { state: 'queued', queuePosition: position + 1, message: `The lab is full; you are number ${position + 1} in the queue.` };
+    const ended = this.ended.get(learnerId);
+    if (ended && Date.now() - ended.at < ENDED_MEMORY_MS) return { state: 'ended', message: endMessages[ended.reason] };
+    return { state: 'none' };
+  }
+
+  /** Starts the learner's workspace if they have none (or queues them), and says where things stand. */
+  request(learnerId: string, clientIp: string): SessionStatus {
+    const existing = this.records.get(learnerId);
+    if (existing?.state === 'error') this.records.delete(learnerId);
+    else if (existing) return this.describe(existing);
+    if (this.queue.some((entry) => entry.learnerId === learnerId)) return this.status(learnerId);
+    this.ended.delete(learnerId);
+    if (this.hasRoomFor(clientIp)) this.launch(learnerId, clientIp);
+    else this.queue.push({ learnerId, clientIp });
+    return this.status(learnerId);
+  }
+
+  /** The running container of a learner, if ready. */
+  containerOf(learnerId: string): string | undefined {
+    const record = this.records.get(learnerId);
+    return record?.state === 'ready' ? record.containerId : undefined;
+  }
+
+  touch(learnerId: string): void {
+    const record = this.records.get(learnerId);
+    if (record) record.lastActivityAt = Date.now();
+  }
+
+  extend(learnerId: string): SessionStatus {
+    const record = this.records.get(learnerId);
+    if (!record) return this.status(learnerId);
+    const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
+    record.expiresAt = Math.min(cap, Math.max(record.expiresAt, Date.now()) + EXTENSION_MS);
+    record.lastActivityAt = Date.now();
+    return this.describe(record);
+  }
+
+  async reset(learnerId: string, clientIp: string): Promise<SessionStatus> {
+    if (this.records.has(learnerId)) await this.end(learnerId, 'reset');
+    this.ended.delete(learnerId);
+    return this.request(learnerId, clientIp);
+  }
+
+  async end(learnerId: string, reason: EndReason = 'ended'): Promise<SessionStatus> {
+    const queued = this.queue.findIndex((entry) => entry.learnerId === learnerId);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const had = this.records.delete(learnerId);
+    this.ended.set(learnerId, { reason, at: Date.now() });
+    this.emit('ended', learnerId, reason);
+    if (had) await removeWorkspace(this.docker, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    this.admitQueued();
+    return this.status(learnerId);
+  }
+
+  /** Called when a workspace's container died under us (OOM, killed). */
+  async markExited(learnerId: string): Promise<void> {
+    if (this.records.has(learnerId)) await this.end(learnerId, 'exited');
+  }
+
+  private describe(record: WorkspaceRecord): SessionStatus {
+    if (record.state === 'error') return { state: 'error', message: record.error };
+    const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
+    return {
+      state: record.state,
+      expiresAt: record.expiresAt,
+      idleDeadline: record.lastActivityAt + this.config.idleTimeoutMinutes * MINUTE,
+      canExtend: record.expiresAt < cap,
+    };
+  }
+
+  private hasRoomFor(clientIp: string): boolean {
+    if (this.records.size >= this.config.maxWorkspaces) return false;
+    let fromIp = 0;
+    for (const record of this.records.values()) if (record.clientIp === clientIp) fromIp++;
+    return fromIp < this.config.maxWorkspacesPerIp;
+  }
+
+  private launch(learnerId: string, clientIp: string): void {
+    const now = Date.now();
+    const record: WorkspaceRecord = { learnerId, clientIp, state: 'starting', createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE, lastActivityAt: now };
+    this.records.set(learnerId, record);
+    const started = performance.now();
+    createWorkspace(this.docker, {
+      image: this.image,
+      learnerId,
+      allowEgress: this.config.allowEgress,
+      limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
+      labels: { [LABEL.expiresAt]: String(record.expiresAt), [LABEL.clientIp]: clientIp },
+    }).then(
+      (workspace) => {
+        if (this.records.get(learnerId) !== record) {
+          void removeWorkspace(this.docker, learnerId); // ended while starting
+          return;
+        }
+        record.state = 'ready';
+        record.containerId = workspace.id;
+        this.logger.info({ learnerId, ms: Math.round(performance.now() - started) }, 'workspace ready');
+      },
+      (error: Error & { statusCode?: number }) => {
+        record.state = 'error';
+        record.error = describeStartFailure(error, this.image);
+        this.logger.error({ err: error, learnerId }, 'workspace did not start');
+      },
+    );
+  }
+
+  private admitQueued(): void {
+    while (this.queue.length > 0) {
+      const index = this.queue.findIndex((entry) => this.hasRoomFor(entry.clientIp));
+      if (index < 0) return;
+      const [entry] = this.queue.splice(index, 1);
+      this.launch(entry!.learnerId, entry!.clientIp);
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    for (const [learnerId, at] of this.ended) if (now - at.at > ENDED_MEMORY_MS) this.ended.delete(learnerId);
+    for (const record of [...this.records.values()]) {
+      if (record.state === 'starting') continue;
+      if (record.expiresAt <= now) await this.end(record.learnerId, 'expired');
+      else if (now - record.lastActivityAt > this.config.idleTimeoutMinutes * MINUTE) await this.end(record.learnerId, 'idle');
+    }
+    try {
+      // Orphans: containers we labelled that have no live record (a crash mid-start, a manual docker start…).
+      const ready = new Set([...this.records.values()].map((r) => r.learnerId));
+      for (const workspace of await listWorkspaces(this.docker, { all: true })) {
+        if (!ready.has(workspace.learnerId)) await removeWorkspace(this.docker, workspace.learnerId).catch(() => undefined);
+        else if (workspace.state !== 'running' && this.records.get(workspace.learnerId)?.state === 'ready') await this.markExited(workspace.learnerId);
+      }
+      await this.reapOrphanNetworks();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'sweep could not reach the engine');
+    }
+    this.admitQueued();
+  }
+
+  private async reapOrphanNetworks(): Promise<void> {
+    for (const network of await listLabNetworks(this.docker)) {
+      if (this.records.has(network.learnerId)) continue;
+      await this.docker
+        .getNetwork(network.id)
+        .remove()
+        .catch(() => undefined);
+    }
+  }
+}
+
+function describeStartFailure(error: Error & { statusCode?: number }, image: string): string {
+  if (error.statusCode === 404 && /image/i.test(error.message)) return `The lab image ${image} is missing on the server. Ask the operator to run npm run images.`;
+  if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (error as NodeJS.ErrnoException).code === 'ENOENT') return 'The lab cannot reach its Docker engine right now. Try again in a minute.';
+  return 'Your workspace could not be started. Try again; if it keeps failing, tell the operator.';
+}

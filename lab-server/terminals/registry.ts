@@ -1,0 +1,74 @@
+import type Docker from 'dockerode';
+import type { Logger } from '../log';
+import { Pane } from './pane';
+
+export const MAX_PANES_PER_LEARNER = 4;
+
+/**
+ * Every learner's panes, keyed by learner and pane number. Keys include the learner id, so a
+ * socket can only ever reach the panes of the learner its cookie names.
+ */
+export class PaneRegistry {
+  private readonly panes = new Map<string, Pane>();
+  private readonly opening = new Map<string, Promise<Pane>>();
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The learner's pane, opening a new shell when there is none or the previous one exited. */
+  async open(learnerId: string, paneId: string, containerId: string, size: { cols: number; rows: number }, fresh: boolean): Promise<Pane> {
+    const key = `${learnerId}/${paneId}`;
+    const existing = this.panes.get(key);
+    if (existing && existing.containerId === containerId && !(existing.state === 'exited' && fresh)) return existing;
+    const pending = this.opening.get(key);
+    if (pending) return pending;
+    if (!existing && this.countFor(learnerId) >= MAX_PANES_PER_LEARNER) throw new TooManyPanesError();
+    existing?.close();
+    this.panes.delete(key);
+
+    const opening = Pane.open(this.docker, { id: paneId, learnerId, containerId, ...size }).then((pane) => {
+      this.panes.set(key, pane);
+      this.logger.debug({ learnerId, paneId }, 'pane opened');
+      return pane;
+    });
+    this.opening.set(key, opening);
+    try {
+      return await opening;
+    } finally {
+      this.opening.delete(key);
+    }
+  }
+
+  countFor(learnerId: string): number {
+    let count = 0;
+    for (const key of this.panes.keys()) if (key.startsWith(`${learnerId}/`)) count++;
+    return count;
+  }
+
+  /** Ends every pane of a learner (their workspace ended or was reset). */
+  closeLearner(learnerId: string): void {
+    for (const [key, pane] of this.panes) {
+      if (!key.startsWith(`${learnerId}/`)) continue;
+      pane.close();
+      this.panes.delete(key);
+    }
+  }
+
+  closeAll(): void {
+    for (const pane of this.panes.values()) pane.close();
+    this.panes.clear();
+  }
+
+  get size(): number {
+    return this.panes.size;
+  }
+}
+
+export class TooManyPanesError extends Error {
+  override name = 'TooManyPanesError';
+  constructor() {
+    super(`at most ${MAX_PANES_PER_LEARNER} terminals per learner`);
+  }
+}
