@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { LabConfig } from '../config';
 import { imageStatus } from '../images';
 import type { LabMetrics } from '../metrics/registry';
+import { instanceIdFor } from '../runtime/labels';
 import { listWorkspaces } from '../runtime/workspaces';
 
 export interface HealthReport {
@@ -32,7 +33,7 @@ export function createHealthProbe(docker: Docker, config: LabConfig, metrics: La
     let items: HealthReport['images']['items'] = [];
     if (engine.reachable) {
       items = await imageStatus(docker, config);
-      capacity.running = (await listWorkspaces(docker)).length;
+      capacity.running = (await listWorkspaces(docker, instanceIdFor(config.dataDir))).length;
       capacity.available = Math.max(0, capacity.max - capacity.running);
     }
     const imagesReady = items.length > 0 && items.every((item) => item.ready);

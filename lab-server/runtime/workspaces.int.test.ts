@@ -8,19 +8,21 @@ import { createWorkspace, execInWorkspace, listWorkspaces, removeWorkspace, type
 const config = integrationConfig();
 const docker = createDockerClient(config.dockerHost);
 const learnerId = `test-${randomBytes(4).toString('hex')}`;
+const instance = 'inttest';
 
 describe('workspace runtime (real engine)', () => {
   let workspace: Workspace;
 
   beforeAll(async () => {
     workspace = await createWorkspace(docker, {
+      instance,
       image: workspaceImageRef(config),
       learnerId,
       limits: { memoryMb: 256, cpus: 0.5, pids: 128 },
       allowEgress: false,
     });
   });
-  afterAll(async () => removeWorkspace(docker, learnerId));
+  afterAll(async () => removeWorkspace(docker, instance, learnerId));
 
   it('runs a command in the learner workspace and returns its output', async () => {
     const result = await execInWorkspace(docker, workspace.id, ['bash', '-c', 'echo "hello from $HOSTNAME"; echo oops >&2; exit 3']);
@@ -56,10 +58,10 @@ describe('workspace runtime (real engine)', () => {
   });
 
   it('is found by its labels, and removal leaves nothing behind', async () => {
-    expect((await listWorkspaces(docker)).map((w) => w.learnerId)).toContain(learnerId);
-    await removeWorkspace(docker, learnerId);
-    expect((await listWorkspaces(docker)).map((w) => w.learnerId)).not.toContain(learnerId);
+    expect((await listWorkspaces(docker, instance)).map((w) => w.learnerId)).toContain(learnerId);
+    await removeWorkspace(docker, instance, learnerId);
+    expect((await listWorkspaces(docker, instance)).map((w) => w.learnerId)).not.toContain(learnerId);
     await expect(docker.getNetwork(workspace.networkName).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    await removeWorkspace(docker, learnerId); // idempotent
+    await removeWorkspace(docker, instance, learnerId); // idempotent
   });
 });

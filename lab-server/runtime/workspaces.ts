@@ -13,6 +13,8 @@ export interface Workspace {
 }
 
 export interface CreateWorkspaceOptions {
+  /** The owning lab server (see instanceIdFor). */
+  instance: string;
   image: string;
   learnerId: string;
   limits: WorkspaceLimits;
@@ -29,9 +31,10 @@ export interface ExecResult {
 
 const learnerIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-function namesFor(learnerId: string) {
+function namesFor(instance: string, learnerId: string) {
   if (!learnerIdPattern.test(learnerId)) throw new Error(`invalid learner id ${JSON.stringify(learnerId)}`);
-  return { container: `lab-ws-${learnerId}`, network: `lab-net-${learnerId}` };
+  if (!/^[a-z0-9]{1,16}$/.test(instance)) throw new Error(`invalid instance id ${JSON.stringify(instance)}`);
+  return { container: `lab-${instance}-ws-${learnerId}`, network: `lab-${instance}-net-${learnerId}` };
 }
 
 /**
@@ -39,28 +42,28 @@ function namesFor(learnerId: string) {
  * and a hardened container on it, both labelled so they can be re-adopted or reaped later.
  */
 export async function createWorkspace(docker: Docker, options: CreateWorkspaceOptions): Promise<Workspace> {
-  const names = namesFor(options.learnerId);
+  const names = namesFor(options.instance, options.learnerId);
   await docker.createNetwork({
     Name: names.network,
     Driver: 'bridge',
     Internal: !options.allowEgress,
     CheckDuplicate: true,
-    Labels: labLabels('network', options.learnerId),
+    Labels: labLabels(options.instance, 'network', options.learnerId),
   });
   try {
     const container = await docker.createContainer({
       name: names.container,
       Image: options.image,
       Hostname: 'lab',
-      Labels: { ...labLabels('workspace', options.learnerId), ...options.labels },
+      Labels: { ...labLabels(options.instance, 'workspace', options.learnerId), ...options.labels },
       Env: ['TERM=xterm-256color', 'LANG=C.UTF-8'],
       HostConfig: hardenedHostConfig(options.limits, names.network),
     });
     await container.start();
-    const labels = { ...labLabels('workspace', options.learnerId), ...options.labels };
+    const labels = { ...labLabels(options.instance, 'workspace', options.learnerId), ...options.labels };
     return { id: container.id, learnerId: options.learnerId, networkName: names.network, labels, state: 'running' };
   } catch (error) {
-    await removeWorkspace(docker, options.learnerId).catch(() => undefined);
+    await removeWorkspace(docker, options.instance, options.learnerId).catch(() => undefined);
     throw error;
   }
 }
@@ -95,8 +98,8 @@ export async function execInWorkspace(docker: Docker, containerId: string, cmd: 
 }
 
 /** Removes everything a learner owned: the workspace container (forced) and its network. Idempotent. */
-export async function removeWorkspace(docker: Docker, learnerId: string): Promise<void> {
-  const names = namesFor(learnerId);
+export async function removeWorkspace(docker: Docker, instance: string, learnerId: string): Promise<void> {
+  const names = namesFor(instance, learnerId);
   await docker
     .getContainer(names.container)
     .remove({ force: true, v: true })
@@ -112,16 +115,16 @@ export async function removeWorkspace(docker: Docker, learnerId: string): Promis
 }
 
 /** Workspaces on the engine, running or not, found by label (the source of truth across restarts). */
-export async function listWorkspaces(docker: Docker, options: { all?: boolean } = {}): Promise<Workspace[]> {
-  const containers = await docker.listContainers({ all: options.all ?? false, filters: { label: [`${LABEL.managed}=1`, `${LABEL.role}=workspace`] } });
+export async function listWorkspaces(docker: Docker, instance: string, options: { all?: boolean } = {}): Promise<Workspace[]> {
+  const containers = await docker.listContainers({ all: options.all ?? false, filters: { label: [`${LABEL.managed}=1`, `${LABEL.instance}=${instance}`, `${LABEL.role}=workspace`] } });
   return containers.map((c) => {
     const learnerId = c.Labels[LABEL.learner] ?? '';
-    return { id: c.Id, learnerId, networkName: `lab-net-${learnerId}`, labels: c.Labels, state: c.State };
+    return { id: c.Id, learnerId, networkName: `lab-${instance}-net-${learnerId}`, labels: c.Labels, state: c.State };
   });
 }
 
 /** Networks the lab created, for reaping the ones whose workspace is gone. */
-export async function listLabNetworks(docker: Docker): Promise<Array<{ id: string; name: string; learnerId: string }>> {
-  const networks = await docker.listNetworks({ filters: { label: [`${LABEL.managed}=1`, `${LABEL.role}=network`] } });
+export async function listLabNetworks(docker: Docker, instance: string): Promise<Array<{ id: string; name: string; learnerId: string }>> {
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL.managed}=1`, `${LABEL.instance}=${instance}`, `${LABEL.role}=network`] } });
   return networks.map((n) => ({ id: n.Id, name: n.Name, learnerId: n.Labels?.[LABEL.learner] ?? '' }));
 }

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import type { LabConfig } from '../config';
 import type { Logger } from '../log';
 import type { SessionStatus } from '../protocol/session';
-import { LABEL } from '../runtime/labels';
+import { instanceIdFor, LABEL } from '../runtime/labels';
 import { createWorkspace, listLabNetworks, listWorkspaces, removeWorkspace } from '../runtime/workspaces';
 
 const MINUTE = 60_000;
@@ -43,6 +43,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   private readonly queue: Array<{ learnerId: string; clientIp: string }> = [];
   private readonly ended = new Map<string, { reason: EndReason; at: number }>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  readonly instance: string;
 
   constructor(
     private readonly docker: Docker,
@@ -51,15 +52,16 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     private readonly logger: Logger,
   ) {
     super();
+    this.instance = instanceIdFor(config.dataDir);
   }
 
   /** Re-adopts labelled workspaces, reaps the ones that cannot be adopted, and starts the timers. */
   async start(sweepEveryMs = 15_000): Promise<void> {
     const now = Date.now();
-    for (const workspace of await listWorkspaces(this.docker, { all: true })) {
+    for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
       const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
       if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
-        await removeWorkspace(this.docker, workspace.learnerId).catch(() => undefined);
+        await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         continue;
       }
       this.records.set(workspace.learnerId, {
@@ -140,7 +142,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const had = this.records.delete(learnerId);
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
-    if (had) await removeWorkspace(this.docker, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    if (had) await removeWorkspace(this.docker, this.instance, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
     this.admitQueued();
     return this.status(learnerId);
   }
@@ -174,6 +176,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     this.records.set(learnerId, record);
     const started = performance.now();
     createWorkspace(this.docker, {
+      instance: this.instance,
       image: this.image,
       learnerId,
       allowEgress: this.config.allowEgress,
@@ -182,7 +185,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }).then(
       (workspace) => {
         if (this.records.get(learnerId) !== record) {
-          void removeWorkspace(this.docker, learnerId); // ended while starting
+          void removeWorkspace(this.docker, this.instance, learnerId); // ended while starting
           return;
         }
         record.state = 'ready';
@@ -217,8 +220,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     try {
       // Orphans: containers we labelled that have no live record (a crash mid-start, a manual docker start…).
       const ready = new Set([...this.records.values()].map((r) => r.learnerId));
-      for (const workspace of await listWorkspaces(this.docker, { all: true })) {
-        if (!ready.has(workspace.learnerId)) await removeWorkspace(this.docker, workspace.learnerId).catch(() => undefined);
+      for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
+        if (!ready.has(workspace.learnerId)) await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         else if (workspace.state !== 'running' && this.records.get(workspace.learnerId)?.state === 'ready') await this.markExited(workspace.learnerId);
       }
       await this.reapOrphanNetworks();
@@ -229,7 +232,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 
   private async reapOrphanNetworks(): Promise<void> {
-    for (const network of await listLabNetworks(this.docker)) {
+    for (const network of await listLabNetworks(this.docker, this.instance)) {
       if (this.records.has(network.learnerId)) continue;
       await this.docker
         .getNetwork(network.id)

@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:lab`: the live-terminal figures of the lab, each next to a baseline measured in
+ * the same run on the same engine. Prints numbers; never fails on time. Loopback only, bounded.
+ */
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import { loadConfig } from '../lab-server/config';
+import { createLabServer, PROJECT_ROOT } from '../lab-server/http/server';
+import { workspaceImageRef } from '../lab-server/images';
+import { createLogger } from '../lab-server/log';
+import { runPreflight } from '../lab-server/preflight';
+import { createWorkspace, removeWorkspace } from '../lab-server/runtime/workspaces';
+import { startSession, TermClient } from '../lab-server/testing/term-client';
+import { line, percentile, summary } from './stats';
+
+const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 8);
+const ECHO_SAMPLES = Number(process.env.BENCH_ECHO_SAMPLES ?? 400);
+
+const config = loadConfig([], { ...process.env, LAB_DATA_DIR: '.lab-data/bench', PORT: '0', LOG_LEVEL: 'silent' }, PROJECT_ROOT);
+const limits = { memoryMb: config.workspaceMemoryMb, cpus: config.workspaceCpus, pids: config.workspacePids };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function rawShell(docker: Docker, containerId: string): Promise<Socket> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: ['bash', '-l'], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true });
+  return (await exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions)) as unknown as Socket;
+}
+
+function waitFor(socket: Socket, needle: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no "${needle}"`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('latin1');
+      if (seen.includes(needle)) {
+        clearTimeout(timer);
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+  });
+}
+
+async function rawColdStart(docker: Docker): Promise<number> {
+  const learnerId = `bench-raw-${randomBytes(4).toString('hex')}`;
+  const started = performance.now();
+  const workspace = await createWorkspace(docker, { instance: 'bench', image: workspaceImageRef(config), learnerId, limits, allowEgress: false });
+  const shell = await rawShell(docker, workspace.id);
+  shell.write('echo READY-$((1+1))\r');
+  await waitFor(shell, 'READY-2');
+  const ms = performance.now() - started;
+  shell.destroy();
+  await removeWorkspace(docker, 'bench', learnerId);
+  return ms;
+}
+
+async function labColdStart(base: string): Promise<number> {
+  const started = performance.now();
+  const cookie = await startSession(base);
+  const term = new TermClient(base, cookie);
+  await term.hello('1', null);
+  term.type('echo READY-$((1+1))\r');
+  await term.until(() => term.output.includes('READY-2'), 10_000, 'prompt');
+  const ms = performance.now() - started;
+  await term.close();
+  await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
+  return ms;
+}
+
+async function rawEcho(docker: Docker, containerId: string): Promise<number[]> {
+  const shell = await rawShell(docker, containerId);
+  shell.write('cat\r');
+  await sleep(300);
+  const samples: number[] = [];
+  for (let i = 0; i < ECHO_SAMPLES; i++) {
+    const char = String.fromCharCode(97 + (i % 26));
+    const started = performance.now();
+    const echoed = waitFor(shell, char);
+    shell.write(char);
+    await echoed;
+    samples.push(performance.now() - started);
+    await sleep(5);
+  }
+  shell.destroy();
+  return samples;
+}
+
+async function labEcho(term: TermClient): Promise<number[]> {
+  term.type('cat\r');
+  await sleep(300);
+  const samples: number[] = [];
+  for (let i = 0; i < ECHO_SAMPLES; i++) {
+    const before = term.bytes;
+    const started = performance.now();
+    term.type(String.fromCharCode(97 + (i % 26)));
+    await term.until(() => term.bytes > before, 5_000, 'echo');
+    samples.push(performance.now() - started);
+    await sleep(5);
+  }
+  term.type('\x03');
+  return samples;
+}
+
+async function ctrlCStop(term: TermClient): Promise<number> {
+  term.type('yes\r');
+  await sleep(2000);
+  const sent = performance.now();
+  term.type('\x03');
+  let lastBytes = term.bytes;
+  let lastChange = performance.now();
+  while (performance.now() - lastChange < 100) {
+    await sleep(5);
+    if (term.bytes !== lastBytes) {
+      lastBytes = term.bytes;
+      lastChange = performance.now();
+    }
+    if (performance.now() - sent > 10_000) break;
+  }
+  return lastChange - sent;
+}
+
+async function floodMemory(term: TermClient, seconds: number): Promise<{ growthMb: number; mbPerSecond: number }> {
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const startBytes = term.bytes;
+  term.type('yes lab-flood-line-of-some-length\r');
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    await sleep(250);
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  term.type('\x03');
+  const elapsed = (performance.now() - started) / 1000;
+  await sleep(500);
+  return { growthMb: (peak - before) / 1024 / 1024, mbPerSecond: (term.bytes - startBytes) / 1024 / 1024 / elapsed };
+}
+
+async function main(): Promise<void> {
+  process.stderr.write('preflight…\n');
+  const { docker } = await runPreflight(config, { projectRoot: PROJECT_ROOT, site: false, chromium: false });
+  const lab = await createLabServer(config, { serveSite: false, docker, logger: createLogger('silent', false) });
+  const base = await lab.listen();
+  process.stdout.write(`\nbench:lab — ${new Date().toISOString()} — Docker ${(await docker.version()).Version}, ${COLD_STARTS} cold starts, ${ECHO_SAMPLES} echo samples\n\n`);
+
+  const raw: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    raw.push(await rawColdStart(docker));
+    ours.push(await labColdStart(base));
+  }
+  line('cold start → usable prompt (lab, HTTP+WS)', summary(ours, 0), '≤ 800 / 1500 ms, ≤ 1.5× raw');
+  line('  baseline: raw dockerode create+start+exec', summary(raw, 0), '');
+  line('  ratio lab/raw at p50', (percentile(ours, 50) / percentile(raw, 50)).toFixed(2) + '×', '≤ 1.5×');
+
+  const cookie = await startSession(base);
+  const term = new TermClient(base, cookie);
+  term.maxOutputChars = 64 * 1024;
+  await term.hello('1', null);
+  await term.run('true');
+  const containerId = lab.sessions.containerOf((await import('../lab-server/sessions/identity')).learnerFromToken(cookie.split('=')[1]!).id)!;
+  const rawSamples = await rawEcho(docker, containerId);
+  const labSamples = await labEcho(term);
+  line('keystroke echo over the lab WebSocket', summary(labSamples), '≤ 2 / 5 ms (p50 / p99)');
+  line('  baseline: raw hijacked exec socket', summary(rawSamples), '');
+  line('  overhead at p50', `${(percentile(labSamples, 50) - percentile(rawSamples, 50)).toFixed(2)} ms`, '≤ 0.5 ms');
+
+  await sleep(300);
+  const stops: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    stops.push(await ctrlCStop(term));
+    await sleep(300);
+  }
+  line('Ctrl-C during yes → output stops', summary(stops, 0), '≤ 250 ms');
+
+  const flood = await floodMemory(term, Number(process.env.BENCH_FLOOD_SECONDS ?? 20));
+  line(`lab-server RSS growth (client in-process, output discarded) during a ${process.env.BENCH_FLOOD_SECONDS ?? 20} s flood`, `${flood.growthMb.toFixed(1)} MB (at ${flood.mbPerSecond.toFixed(1)} MB/s to the client)`, '≤ 32 MB');
+
+  await term.close();
+  await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
+  await lab.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
