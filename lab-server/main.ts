@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { ConfigError, loadConfig } from './config';
 import { createLabServer, PROJECT_ROOT } from './http/server';
 import { createLogger } from './log';
@@ -11,8 +12,19 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
   return error;
 }
 
+/** Fails fast on a busy or forbidden port, before minutes of preflight work. */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, host, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  await checkPortFree(config.host, config.port);
   const { docker } = await runPreflight(config, { projectRoot: PROJECT_ROOT, site: !config.dev, chromium: false });
   const logger = createLogger(config.logLevel);
   const lab = await createLabServer(config, { docker, logger });
