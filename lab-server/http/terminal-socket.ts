@@ -98,11 +98,12 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
     } catch (error) {
       if (error instanceof TooManyPanesError) return refuse(ws, Close.tooMany, 'too_many_panes', error.message);
       logger.warn({ err: error, learnerId: learner.id }, 'could not open a shell');
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404 || status === 409) {
+      const running = await sessions.isContainerRunning(learner.id);
+      if (running === false) {
         await sessions.markExited(learner.id);
         return refuse(ws, Close.notFound, 'workspace_gone', 'Your workspace has stopped (it may have run out of memory). Reset it to get a fresh one.');
       }
+      if (running === true) return refuse(ws, Close.tryAgain, 'shell_failed', 'A new shell could not start (the workspace may be out of processes or memory); retrying.');
       return refuse(ws, Close.engineDown, 'engine', 'The lab cannot reach its Docker engine right now; retrying.');
     }
     if (ws.readyState !== ws.OPEN) return;

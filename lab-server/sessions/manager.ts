@@ -147,6 +147,17 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     return this.status(learnerId);
   }
 
+  /** Whether the learner's container is running: undefined when the engine cannot be asked. */
+  async isContainerRunning(learnerId: string): Promise<boolean | undefined> {
+    const containerId = this.containerOf(learnerId);
+    if (!containerId) return false;
+    try {
+      return (await this.docker.getContainer(containerId).inspect()).State.Running;
+    } catch (error) {
+      return (error as { statusCode?: number }).statusCode === 404 ? false : undefined;
+    }
+  }
+
   /** Called when a workspace's container died under us (OOM, killed). */
   async markExited(learnerId: string): Promise<void> {
     if (this.records.has(learnerId)) await this.end(learnerId, 'exited');
