@@ -1,0 +1,99 @@
+import type Docker from 'dockerode';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../config';
+import { createLogger } from '../log';
+import { EXTENSION_MS, SessionManager } from './manager';
+
+/** A stand-in for the engine: enough of dockerode for the manager's bookkeeping, nothing more. */
+function fakeDocker() {
+  const containers = new Map<string, { labels: Record<string, string>; running: boolean }>();
+  let next = 0;
+  const docker = {
+    createNetwork: async () => ({}),
+    createContainer: async (options: { name: string; Labels: Record<string, string> }) => {
+      const id = `c${++next}`;
+      containers.set(options.name, { labels: options.Labels, running: false });
+      return { id, start: async () => void (containers.get(options.name)!.running = true) };
+    },
+    getContainer: (name: string) => ({ remove: async () => void containers.delete(name) }),
+    getNetwork: () => ({ remove: async () => undefined }),
+    listContainers: async () => [],
+    listNetworks: async () => [],
+  };
+  return { docker: docker as unknown as Docker, containers };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function manager(env: Record<string, string>) {
+  const config = loadConfig([], { LAB_DATA_DIR: '/tmp/lab-unit', ...env }, '/');
+  const { docker, containers } = fakeDocker();
+  return { sessions: new SessionManager(docker, config, 'lab/workspace:test', createLogger('silent', false)), containers, config };
+}
+
+describe('SessionManager', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('queues learners beyond capacity with their position, and admits them when a seat frees', async () => {
+    const { sessions } = manager({ LAB_MAX_WORKSPACES: '1' });
+    expect(sessions.request('a'.repeat(32), '10.0.0.1').state).toBe('starting');
+    await settle();
+    expect(sessions.status('a'.repeat(32)).state).toBe('ready');
+    expect(sessions.request('b'.repeat(32), '10.0.0.2')).toMatchObject({ state: 'queued', queuePosition: 1 });
+    expect(sessions.request('c'.repeat(32), '10.0.0.3')).toMatchObject({ state: 'queued', queuePosition: 2 });
+    await sessions.end('a'.repeat(32));
+    await settle();
+    expect(sessions.status('b'.repeat(32)).state).toBe('ready');
+    expect(sessions.status('c'.repeat(32))).toMatchObject({ state: 'queued', queuePosition: 1 });
+    expect(sessions.status('a'.repeat(32))).toMatchObject({ state: 'ended' });
+  });
+
+  it('caps workspaces per client address', async () => {
+    const { sessions } = manager({ LAB_MAX_WORKSPACES_PER_IP: '2' });
+    for (const id of ['1', '2']) expect(sessions.request(id.repeat(32), '192.0.2.7').state).toBe('starting');
+    expect(sessions.request('3'.repeat(32), '192.0.2.7').state).toBe('queued');
+    expect(sessions.request('4'.repeat(32), '192.0.2.8').state).toBe('starting');
+  });
+
+  it('asking again does not start a second workspace', async () => {
+    const { sessions, containers } = manager({});
+    sessions.request('d'.repeat(32), 'ip');
+    sessions.request('d'.repeat(32), 'ip');
+    await settle();
+    expect(containers.size).toBe(1);
+  });
+
+  it('extends in 30-minute steps up to the maximum lifetime', async () => {
+    const { sessions } = manager({ LAB_TTL_MINUTES: '60', LAB_MAX_TTL_MINUTES: '100' });
+    const learner = 'e'.repeat(32);
+    sessions.request(learner, 'ip');
+    await settle();
+    const before = sessions.status(learner).expiresAt!;
+    const once = sessions.extend(learner);
+    expect(once.expiresAt! - before).toBeGreaterThanOrEqual(EXTENSION_MS - 50);
+    expect(once.canExtend).toBe(true);
+    const twice = sessions.extend(learner);
+    expect(twice.canExtend).toBe(false);
+    expect(sessions.extend(learner).expiresAt).toBe(twice.expiresAt);
+  });
+
+  it('ends idle and expired workspaces on its sweep, saying why', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval'] });
+    const { sessions } = manager({ LAB_IDLE_TIMEOUT_MINUTES: '30', LAB_TTL_MINUTES: '120' });
+    const idle = 'f'.repeat(32);
+    const busy = '0'.repeat(32);
+    sessions.request(idle, 'ip1');
+    sessions.request(busy, 'ip2');
+    await vi.waitFor(() => expect(sessions.status(busy).state).toBe('ready'));
+    const ended: string[] = [];
+    sessions.on('ended', (id, reason) => ended.push(`${id.slice(0, 1)}:${reason}`));
+    await sessions.start(1000);
+    vi.advanceTimersByTime(29 * 60_000);
+    sessions.touch(busy);
+    vi.advanceTimersByTime(2 * 60_000);
+    await vi.waitFor(() => expect(ended).toEqual(['f:idle']));
+    expect(sessions.status(idle).message).toMatch(/without input/);
+    expect(sessions.status(busy).state).toBe('ready');
+    sessions.stop();
+  });
+});
