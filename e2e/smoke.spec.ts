@@ -23,10 +23,10 @@ test('the home page explains the lab and leads to the first chapter', async ({ p
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('The Docker survival guide you can practise in');
   await expect(page.getByRole('heading', { name: 'For instructors' })).toBeVisible();
 
-  await page.getByRole('link', { name: /Start with chapter 5: First commands/ }).click();
-  await expect(page).toHaveURL(/\/guide\/first-commands$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('First commands');
-  await expect(page).toHaveTitle('First commands · Docker Survival Lab');
+  await page.getByRole('link', { name: /Start with chapter 1: Why containers/ }).click();
+  await expect(page).toHaveURL(/\/guide\/why-containers$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Why containers');
+  await expect(page).toHaveTitle('Why containers · Docker Survival Lab');
   expect(errors).toEqual([]);
 });
 
