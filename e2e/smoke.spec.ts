@@ -61,11 +61,11 @@ test.describe('the First commands chapter', () => {
     await expect(line).toHaveAttribute('data-prompt', '');
     expect(await line.evaluate((element) => getComputedStyle(element, '::before').content)).toBe('"$ "');
 
-    // Run is honest about the missing lab: disabled-looking, described, carrying its command.
+    // Run says what it will do (start the lab, then type into terminal 1) and carries its command.
     const run = block.getByRole('button', { name: /^Run in terminal 1/ });
-    await expect(run).toHaveAttribute('aria-disabled', 'true');
+    await expect(run).not.toHaveAttribute('aria-disabled', 'true');
     await expect(run).toHaveAttribute('data-command', 'docker version');
-    await expect(run).toHaveAccessibleDescription('Start the lab to run this');
+    await expect(run).toHaveAccessibleDescription(/Starts the lab and types this into terminal 1/);
 
     const second = page.locator('button[data-command="docker logs -f web2"]');
     await expect(second).toHaveAttribute('data-term', '2');

@@ -1,12 +1,20 @@
 import type { ReactNode } from 'react';
+import { LabDock } from '@/components/lab/lab-dock.client';
+import { LabProvider } from '@/components/lab/lab-provider.client';
 
-/** Shell of every guide page. The sidebar and on-page TOC slot into this grid later. */
+/**
+ * Shell of every guide page: a grid whose columns (sidebar, main, on-page TOC) each page fills,
+ * since only the page knows which chapter is current.
+ * The lab provider wraps the page so Run buttons anywhere in a chapter reach the learner's lab;
+ * the dock (terminals) appears once the lab is started and loads its code only then.
+ */
 export default function DocsLayout({ children }: { children: ReactNode }) {
   return (
-    <div className="docs-layout">
-      <main id="main-content" tabIndex={-1} className="docs-main">
+    <LabProvider>
+      <div className="docs-layout">
         {children}
-      </main>
-    </div>
+      </div>
+      <LabDock />
+    </LabProvider>
   );
 }

@@ -4,6 +4,7 @@ import { diagrams } from '../diagrams';
 import { Callout } from './callout';
 import { CodeBlock } from './code-block';
 import { Step } from './step';
+import { Tab, Tabs } from './tabs';
 
 export type MdxComponents = Record<string, ElementType>;
 
@@ -24,5 +25,7 @@ export const mdxComponents: MdxComponents = {
   pre: CodeBlock,
   Callout,
   Step,
+  Tabs,
+  Tab,
   ...diagrams,
 };

@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { site } from '@/lib/site';
 import { guideHref } from '@/lib/content/routes';
 import { firstNavItem } from '@/lib/content/nav';
+import { SearchDialog } from '@/components/search/search-dialog.client';
+import { ThemeToggle } from '@/components/theme/theme-toggle.client';
 
 export function SiteHeader() {
   const first = firstNavItem();
@@ -20,6 +22,10 @@ export function SiteHeader() {
         <nav aria-label="Main" className="site-nav">
           {first ? <Link href={guideHref(first.slug)}>Guide</Link> : null}
         </nav>
+        <div className="site-tools">
+          <SearchDialog />
+          <ThemeToggle />
+        </div>
       </div>
     </header>
   );

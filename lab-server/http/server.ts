@@ -14,6 +14,7 @@ import { PaneRegistry } from '../terminals/registry';
 import { createHealthProbe } from './health';
 import { createTerminalSockets } from './terminal-socket';
 import { sendError } from './respond';
+import { createStaticHandler } from './static-files';
 import { handleLabRequest, isLabPath, type RouteContext } from './routes';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,6 +69,8 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   const terminals = createTerminalSockets({ config, logger, sessions, panes });
   const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions };
   const site = options.serveSite === false ? undefined : await prepareNext(config);
+  // The search index, written by `pagefind` after `next build` (lab-server/site/build.ts).
+  const searchIndex = createStaticHandler(path.join(PROJECT_ROOT, '.next', 'pagefind'), '/pagefind/');
 
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://lab.invalid').pathname;
@@ -75,6 +78,14 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
       handleLabRequest(req, res, pathname, ctx).catch((error: unknown) => {
         logger.error({ err: error, path: pathname }, 'lab request failed');
         if (!res.headersSent) sendError(res, 500, 'internal', 'The lab server hit an unexpected error; it has been logged.');
+        else res.destroy();
+      });
+      return;
+    }
+    if (site && pathname.startsWith('/pagefind/')) {
+      searchIndex(req, res, pathname).catch((error: unknown) => {
+        logger.error({ err: error, path: pathname }, 'search index request failed');
+        if (!res.headersSent) res.writeHead(500).end('Internal error');
         else res.destroy();
       });
       return;

@@ -39,6 +39,8 @@ export async function ensureSiteBuilt(root: string, logDir: string, detail: Deta
   const hasBuild = await stat(path.join(root, '.next', 'BUILD_ID')).then(() => true, () => false);
   if (!options.force && hasBuild && built.trim() === wanted) {
     detail('site unchanged since the last build');
+    const hasIndex = await stat(path.join(root, SEARCH_INDEX_DIR, 'pagefind.js')).then(() => true, () => false);
+    if (!hasIndex) await buildSearchIndex(root, logDir, detail);
     return 'fresh';
   }
 
@@ -73,6 +75,40 @@ export async function ensureSiteBuilt(root: string, logDir: string, detail: Deta
     const reason = tail.filter((line) => /error|failed|\.mdx?:\d+/i.test(line)).slice(-6).join('\n  ') || tail.slice(-6).join('\n  ');
     throw new PreflightError(`The site did not build:\n  ${reason}`, `Fix the error above, then start again (full log: ${logPath}).`);
   }
+  await buildSearchIndex(root, logDir, detail);
   await writeFile(stampFile(root), wanted);
   return 'built';
+}
+
+/** Where Pagefind writes the search index; the lab server serves it at /pagefind/. */
+export const SEARCH_INDEX_DIR = path.join('.next', 'pagefind');
+
+/**
+ * Indexes the prerendered guide pages (`.next/server/app/guide/**.html`) with Pagefind. Only
+ * `data-pagefind-body` (the article) is indexed; `data-pagefind-ignore` parts are skipped.
+ */
+export async function buildSearchIndex(root: string, logDir: string, detail: Detail): Promise<void> {
+  await mkdir(logDir, { recursive: true });
+  const logPath = path.join(logDir, 'pagefind.log');
+  detail('indexing the guide for search with pagefind');
+  const bin = path.join(root, 'node_modules', 'pagefind', 'lib', 'runner', 'bin.cjs');
+  const args = [bin, '--site', path.join('.next', 'server', 'app'), '--glob', 'guide/**/*.html', '--output-path', SEARCH_INDEX_DIR];
+  const output: Buffer[] = [];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve(exitCode ?? 1));
+  });
+  const text = Buffer.concat(output).toString('utf8');
+  await writeFile(logPath, text);
+  const pages = /Indexed (\d+) pages?/.exec(text)?.[1];
+  if (code !== 0 || pages === undefined || Number(pages) === 0) {
+    throw new PreflightError(
+      `The search index was not built (pagefind exited with ${code}${pages === undefined ? '' : `, ${pages} pages`}).`,
+      `See ${logPath}; the guide pages must be prerendered and carry data-pagefind-body.`,
+    );
+  }
+  detail(`search index: ${pages} pages`);
 }

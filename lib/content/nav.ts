@@ -86,3 +86,17 @@ export function getPager(slug: string, nav: readonly NavSection[] = guideNav): P
   if (index === -1) return {};
   return { prev: items[index - 1], next: items[index + 1] };
 }
+
+export interface NavLocation {
+  section: NavSection;
+  item: NavItem;
+}
+
+/** The section and entry of a page, for breadcrumbs and the sidebar; undefined if it is not in the nav. */
+export function findNavLocation(slug: string, nav: readonly NavSection[] = guideNav): NavLocation | undefined {
+  for (const section of nav) {
+    const item = section.items.find((candidate) => candidate.slug === slug);
+    if (item) return { section, item };
+  }
+  return undefined;
+}

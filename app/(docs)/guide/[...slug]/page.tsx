@@ -1,6 +1,10 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { Breadcrumbs } from '@/components/docs/breadcrumbs';
 import { Pager } from '@/components/docs/pager';
+import { Sidebar } from '@/components/docs/sidebar';
+import { Toc } from '@/components/docs/toc';
+import { StartLabButton } from '@/components/lab/start-lab-button.client';
 import { MdxContent } from '@/components/mdx/mdx-content';
 import { getGuidePage, getGuideSlugs } from '@/lib/content/guide';
 
@@ -24,9 +28,13 @@ export default async function GuidePage({ params }: Props) {
   const page = await getGuidePage(slug);
   if (!page) notFound();
   const { title, description, chapter } = page.frontmatter;
+  const current = slug.join('/');
 
   return (
     <>
+      <Sidebar current={current} />
+      <main id="main-content" tabIndex={-1} className="docs-main">
+      <Breadcrumbs slug={current} title={title} />
       <article className="prose" data-pagefind-body>
         <header className="page-header">
           {chapter !== undefined ? (
@@ -36,10 +44,15 @@ export default async function GuidePage({ params }: Props) {
           ) : null}
           <h1>{title}</h1>
           <p className="page-lead">{description}</p>
+          <p className="page-lab" data-pagefind-ignore="">
+            <StartLabButton />
+          </p>
         </header>
         <MdxContent code={page.code} />
       </article>
       <Pager slug={slug.join('/')} />
+      </main>
+      <Toc headings={page.headings} />
     </>
   );
 }
