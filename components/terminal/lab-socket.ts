@@ -107,8 +107,8 @@ export const PING_INTERVAL_MS = 10_000;
 export const PONG_TIMEOUT_MS = 5_000;
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_CAP_MS = 8_000;
-/** Our own close code when the heartbeat gives up (4000–4999 are application codes). */
-const HEARTBEAT_CLOSE = 4999;
+/** Our own close code when we give up on a link (dead heartbeat, reconnect()); 4000–4999 are application codes. */
+const CLIENT_DROP_CLOSE = 4999;
 /** A connection that stayed up this long resets the backoff. */
 export const STABLE_MS = 5_000;
 
@@ -250,7 +250,7 @@ export class LabSocket {
   /** Drops the current connection as a network failure would, and reconnects (replaying from lastSeq). */
   reconnect(): void {
     if (this._state.kind !== 'ready' && this._state.kind !== 'connecting' && this._state.kind !== 'reconnecting') return;
-    this.dropConnection(HEARTBEAT_CLOSE, 'reconnecting');
+    this.dropConnection(CLIENT_DROP_CLOSE, 'reconnecting');
     this.scheduleReconnect('network');
   }
 
@@ -604,7 +604,7 @@ export class LabSocket {
       conn.missedPongs += 1;
       if (conn.missedPongs >= 2 || probe) {
         // The link is dead even if the browser has not noticed: do not wait for its close handshake.
-        this.dropConnection(HEARTBEAT_CLOSE, 'heartbeat timeout');
+        this.dropConnection(CLIENT_DROP_CLOSE, 'heartbeat timeout');
         this.scheduleReconnect('heartbeat', true);
       }
     }, PONG_TIMEOUT_MS);
