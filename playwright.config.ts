@@ -43,7 +43,8 @@ export default defineConfig({
     ? undefined
     : {
         command: 'npx tsx lab-server/main.ts',
-        env: { PORT: String(PORT), HOST: '127.0.0.1', LAB_DATA_DIR: '.lab-data/e2e' },
+        // Every browser context comes from 127.0.0.1: lift the per-address cap meant for a classroom.
+        env: { PORT: String(PORT), HOST: '127.0.0.1', LAB_DATA_DIR: '.lab-data/e2e', LAB_MAX_WORKSPACES_PER_IP: '50' },
         url: `http://127.0.0.1:${PORT}/api/lab/health`,
         reuseExistingServer: !process.env.CI,
         timeout: 300_000,

@@ -48,6 +48,23 @@ describe('SessionManager', () => {
     expect(sessions.status('a'.repeat(32))).toMatchObject({ state: 'ended' });
   });
 
+  it('drops queued learners who stopped asking (closed tab), so the queue moves', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval'] });
+    const { sessions } = manager({ LAB_MAX_WORKSPACES: '1' });
+    sessions.request('a'.repeat(32), 'ip1');
+    await vi.waitFor(() => expect(sessions.status('a'.repeat(32)).state).toBe('ready'));
+    sessions.request('b'.repeat(32), 'ip2');
+    sessions.request('c'.repeat(32), 'ip3');
+    await sessions.start(1000);
+    for (let i = 0; i < 40; i++) {
+      vi.advanceTimersByTime(1000);
+      expect(sessions.status('c'.repeat(32)).state).toBe('queued'); // c keeps polling; b has gone away
+    }
+    await vi.waitFor(() => expect(sessions.status('c'.repeat(32))).toMatchObject({ queuePosition: 1 }));
+    expect(sessions.status('b'.repeat(32)).state).toBe('none');
+    sessions.stop();
+  });
+
   it('caps workspaces per client address', async () => {
     const { sessions } = manager({ LAB_MAX_WORKSPACES_PER_IP: '2' });
     for (const id of ['1', '2']) expect(sessions.request(id.repeat(32), '192.0.2.7').state).toBe('starting');

@@ -11,6 +11,8 @@ export const EXTENSION_MS = 30 * MINUTE;
 export const IDLE_WARNING_MS = 5 * MINUTE;
 /** How long an ended session's reason is remembered, so the page can say why. */
 const ENDED_MEMORY_MS = 60 * MINUTE;
+/** A queued learner who has not asked for their status this long (tab closed) leaves the queue. */
+export const QUEUE_STALE_MS = 30_000;
 
 export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited';
 
@@ -40,7 +42,7 @@ const endMessages: Record<EndReason, string> = {
  */
 export class SessionManager extends EventEmitter<{ ended: [learnerId: string, reason: EndReason] }> {
   private readonly records = new Map<string, WorkspaceRecord>();
-  private readonly queue: Array<{ learnerId: string; clientIp: string }> = [];
+  private readonly queue: Array<{ learnerId: string; clientIp: string; seenAt: number }> = [];
   private readonly ended = new Map<string, { reason: EndReason; at: number }>();
   private sweepTimer: NodeJS.Timeout | undefined;
   readonly instance: string;
@@ -92,6 +94,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const record = this.records.get(learnerId);
     if (record) return this.describe(record);
     const position = this.queue.findIndex((entry) => entry.learnerId === learnerId);
+    if (position >= 0) this.queue[position]!.seenAt = Date.now();
     if (position >= 0) return { state: 'queued', queuePosition: position + 1, message: `The lab is full; you are number ${position + 1} in the queue.` };
     const ended = this.ended.get(learnerId);
     if (ended && Date.now() - ended.at < ENDED_MEMORY_MS) return { state: 'ended', message: endMessages[ended.reason] };
@@ -106,7 +109,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     if (this.queue.some((entry) => entry.learnerId === learnerId)) return this.status(learnerId);
     this.ended.delete(learnerId);
     if (this.hasRoomFor(clientIp)) this.launch(learnerId, clientIp);
-    else this.queue.push({ learnerId, clientIp });
+    else this.queue.push({ learnerId, clientIp, seenAt: Date.now() });
     return this.status(learnerId);
   }
 
@@ -212,6 +215,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 
   private admitQueued(): void {
+    const now = Date.now();
+    for (let i = this.queue.length - 1; i >= 0; i--) if (now - this.queue[i]!.seenAt > QUEUE_STALE_MS) this.queue.splice(i, 1);
     while (this.queue.length > 0) {
       const index = this.queue.findIndex((entry) => this.hasRoomFor(entry.clientIp));
       if (index < 0) return;
