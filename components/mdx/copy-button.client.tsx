@@ -1,29 +1,9 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { writeClipboard } from '../clipboard';
 
 type CopyState = 'idle' | 'copied' | 'failed';
-
-/** Clipboard API where available; the selection fallback covers plain-HTTP workshop servers. */
-async function writeClipboard(text: string): Promise<void> {
-  if (window.isSecureContext && navigator.clipboard) {
-    await navigator.clipboard.writeText(text);
-    return;
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.append(area);
-  area.select();
-  try {
-    // Deprecated, but the only way to copy in an insecure context.
-    if (!document.execCommand('copy')) throw new Error('copy command was refused');
-  } finally {
-    area.remove();
-  }
-}
 
 const LABELS: Record<CopyState, string> = { idle: 'Copy', copied: 'Copied', failed: 'Copy failed' };
 const ANNOUNCEMENTS: Record<CopyState, string> = {

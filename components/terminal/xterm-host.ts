@@ -12,7 +12,7 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { writeClipboard } from './clipboard';
+import { writeClipboard } from '../clipboard';
 import { createKeyRouter } from './keys';
 import type { TerminalSink } from './lab-socket';
 
