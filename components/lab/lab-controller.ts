@@ -77,15 +77,8 @@ export interface PaneHandle {
   focus(): void;
 }
 
-interface Persisted {
-  started: boolean;
-  panes: string[];
-  active: string;
-  layout: PaneLayout;
-  open: boolean;
-  dockSize: number | null;
-  screenReader: boolean;
-}
+/** What survives a reload (sessionStorage): the learner's layout, not the session's live state. */
+type Persisted = Pick<LabState, 'started' | 'panes' | 'active' | 'layout' | 'open' | 'dockSize' | 'screenReader'>;
 
 function readPersisted(storage: StorageLike | undefined): Partial<Persisted> {
   try {

@@ -1,29 +1,9 @@
 'use client';
 
 import { useEffect } from 'react';
-import dynamic from 'next/dynamic';
 import { derivePhase } from './lab-state';
+import { LazyDockPanel } from './lazy-lab-panel.client';
 import { useLabState } from './lab-provider.client';
-
-/** What shows while the panel's code loads: the same box, so nothing moves when it arrives. */
-function PanelPlaceholder() {
-  return (
-    <div className="lab-panel" data-variant="dock" aria-busy="true">
-      <div className="lab-header">
-        <div className="lab-header-main">
-          <span className="lab-title">Lab</span>
-          <span className="lab-badge" data-phase="starting">
-            <span className="lab-badge-dot" aria-hidden="true" />
-            Loading…
-          </span>
-        </div>
-      </div>
-      <div className="lab-body" />
-    </div>
-  );
-}
-
-const LabPanel = dynamic(() => import('./lab-panel.client'), { ssr: false, loading: PanelPlaceholder });
 
 /**
  * The lab dock of guide pages: fixed to the bottom of the window (to the right on wide screens),
@@ -58,7 +38,7 @@ export function LabDock() {
   if (!shown) return null;
   return (
     <section id="lab-dock" className="lab-dock" data-open={state.open ? '' : undefined} aria-label="Lab terminal">
-      <LabPanel variant="dock" />
+      <LazyDockPanel variant="dock" />
     </section>
   );
 }
