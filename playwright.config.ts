@@ -6,7 +6,8 @@ import { defineConfig, devices } from '@playwright/test';
  * `next start -p 3117` while working on the guide alone); then no server is started here.
  * Never run `npx playwright install`: Chromium comes from the system (`CHROMIUM_PATH`).
  */
-const PORT = 3117;
+// E2E_PORT lets two checkouts run their suites side by side without reusing each other's server.
+const PORT = Number(process.env.E2E_PORT ?? 3117);
 const externalUrl = process.env.LAB_E2E_URL;
 
 export default defineConfig({
