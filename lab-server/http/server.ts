@@ -8,8 +8,11 @@ import type { LabConfig } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createMetrics, type LabMetrics } from '../metrics/registry';
 import { createDockerClient } from '../runtime/docker-client';
+import { instanceIdFor } from '../runtime/labels';
 import { workspaceImageRef } from '../images';
 import { SessionManager } from '../sessions/manager';
+import { DockerPractice } from '../docker-proxy/hub';
+import { practiceHooks } from '../docker-proxy/session-hooks';
 import { PaneRegistry } from '../terminals/registry';
 import { createHealthProbe } from './health';
 import { createTerminalSockets } from './terminal-socket';
@@ -33,6 +36,7 @@ export interface LabServer {
   logger: Logger;
   sessions: SessionManager;
   panes: PaneRegistry;
+  practice: DockerPractice;
   /** Starts listening on config.host:config.port (port 0 picks a free one) and resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -62,7 +66,19 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const docker = options.docker ?? createDockerClient(config.dockerHost);
   const metrics = createMetrics();
-  const sessions = new SessionManager(docker, config, workspaceImageRef(config), logger);
+  // Docker practice needs the workspace records and the records need its hooks: the hooks look the container up lazily.
+  let sessionsRef: SessionManager | undefined;
+  const practice = new DockerPractice({
+    dataDir: config.dataDir,
+    dockerHost: config.dockerHost,
+    instance: instanceIdFor(config.dataDir),
+    allowEgress: config.allowEgress,
+    logger,
+    workspaceContainer: (learnerId) => sessionsRef?.containerOf(learnerId),
+  });
+  await practice.start();
+  const sessions = new SessionManager(docker, config, workspaceImageRef(config), logger, practiceHooks(practice));
+  sessionsRef = sessions;
   const panes = new PaneRegistry(docker, logger);
   sessions.on('ended', (learnerId) => panes.closeLearner(learnerId));
   await sessions.start();
@@ -125,6 +141,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     logger,
     sessions,
     panes,
+    practice,
     listen: () =>
       new Promise<string>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => reject(error);
@@ -138,6 +155,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
       }),
     close: async () => {
       sessions.stop();
+      await practice.close();
       terminals.close();
       panes.closeAll();
       await new Promise<void>((resolve) => {

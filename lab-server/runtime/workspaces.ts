@@ -21,6 +21,9 @@ export interface CreateWorkspaceOptions {
   allowEgress: boolean;
   /** Extra `lab.*` labels (e.g. the expiry time) so a restarted server can rebuild its records. */
   labels?: Record<string, string>;
+  /** The lab's own mounts (the learner's home and Docker socket directory); never learner input. */
+  binds?: string[];
+  env?: string[];
 }
 
 export interface ExecResult {
@@ -56,8 +59,8 @@ export async function createWorkspace(docker: Docker, options: CreateWorkspaceOp
       Image: options.image,
       Hostname: 'lab',
       Labels: { ...labLabels(options.instance, 'workspace', options.learnerId), ...options.labels },
-      Env: ['TERM=xterm-256color', 'LANG=C.UTF-8'],
-      HostConfig: hardenedHostConfig(options.limits, names.network),
+      Env: ['TERM=xterm-256color', 'LANG=C.UTF-8', ...(options.env ?? [])],
+      HostConfig: { ...hardenedHostConfig(options.limits, names.network), Binds: options.binds ?? [] },
     });
     await container.start();
     const labels = { ...labLabels(options.instance, 'workspace', options.learnerId), ...options.labels };

@@ -16,6 +16,18 @@ export const QUEUE_STALE_MS = 30_000;
 
 export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited';
 
+/** What other parts of the lab do around a workspace's life (Docker practice: socket, home, clean-up). */
+export interface WorkspaceHooks {
+  /** Before the container is created: extra mounts and environment for it. */
+  prepare(learnerId: string): Promise<{ binds: string[]; env: string[] }>;
+  /** A running workspace was re-adopted after a restart. */
+  adopted(learnerId: string): Promise<void>;
+  /** The workspace is gone (ended, expired, reaped): remove what belonged to it. */
+  ended(learnerId: string, reason: EndReason): Promise<void>;
+  /** Periodic: remove anything left for learners that have no workspace. */
+  reap(liveLearners: Set<string>): Promise<void>;
+}
+
 interface WorkspaceRecord {
   learnerId: string;
   clientIp: string;
@@ -52,6 +64,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     private readonly config: LabConfig,
     private readonly image: string,
     private readonly logger: Logger,
+    private readonly hooks?: WorkspaceHooks,
   ) {
     super();
     this.instance = instanceIdFor(config.dataDir);
@@ -64,8 +77,10 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
       if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
         await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
+        if (workspace.learnerId) await this.hooks?.ended(workspace.learnerId, 'expired').catch(() => undefined);
         continue;
       }
+      await this.hooks?.adopted(workspace.learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId: workspace.learnerId }, 'could not restore Docker practice'));
       this.records.set(workspace.learnerId, {
         learnerId: workspace.learnerId,
         clientIp: workspace.labels[LABEL.clientIp] ?? '',
@@ -146,6 +161,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
     if (had) await removeWorkspace(this.docker, this.instance, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    if (had) await this.hooks?.ended(learnerId, reason).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not clean up after workspace'));
     this.admitQueued();
     return this.status(learnerId);
   }
@@ -189,14 +205,16 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const record: WorkspaceRecord = { learnerId, clientIp, state: 'starting', createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE, lastActivityAt: now };
     this.records.set(learnerId, record);
     const started = performance.now();
-    createWorkspace(this.docker, {
+    const prepared = this.hooks ? this.hooks.prepare(learnerId) : Promise.resolve({ binds: [], env: [] });
+    prepared.then((extra) => createWorkspace(this.docker, {
+      ...extra,
       instance: this.instance,
       image: this.image,
       learnerId,
       allowEgress: this.config.allowEgress,
       limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
       labels: { [LABEL.expiresAt]: String(record.expiresAt), [LABEL.clientIp]: clientIp },
-    }).then(
+    })).then(
       (workspace) => {
         if (this.records.get(learnerId) !== record) {
           void removeWorkspace(this.docker, this.instance, learnerId); // ended while starting
@@ -237,10 +255,14 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       // Orphans: containers we labelled that have no live record (a crash mid-start, a manual docker start…).
       const ready = new Set([...this.records.values()].map((r) => r.learnerId));
       for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
-        if (!ready.has(workspace.learnerId)) await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
+        if (!ready.has(workspace.learnerId)) {
+          await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
+          await this.hooks?.ended(workspace.learnerId, 'ended').catch(() => undefined);
+        }
         else if (workspace.state !== 'running' && this.records.get(workspace.learnerId)?.state === 'ready') await this.markExited(workspace.learnerId);
       }
       await this.reapOrphanNetworks();
+      await this.hooks?.reap(new Set(this.records.keys()));
     } catch (error) {
       this.logger.warn({ err: error }, 'sweep could not reach the engine');
     }

@@ -1,0 +1,140 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../log';
+import type { ProxyHooks } from './call';
+import { Engine, engineAddress } from './engine';
+import { aliasPrefix } from './image-refs';
+import { imagePath, readAll } from './engine';
+import { LABEL } from '../runtime/labels';
+import { listenForLearner, type LearnerListener } from './listener';
+import { mountNoSymfollowView, unmountView } from './home-mount';
+import { ownContainers, ownImages, ownNetworks, ownVolumes } from './resolve';
+import { LEARNER_OBJECT_ROLE, makeTenant, type Tenant } from './tenant';
+
+/** Where the learner's socket appears inside their workspace (the directory is bind-mounted). */
+export const WORKSPACE_SOCKET_DIR = '/run/lab-docker';
+export const WORKSPACE_DOCKER_HOST = `unix://${WORKSPACE_SOCKET_DIR}/docker.sock`;
+
+export interface DockerPracticeOptions {
+  dataDir: string;
+  dockerHost: string;
+  instance: string;
+  allowEgress: boolean;
+  logger: Logger;
+  workspaceContainer(learnerId: string): string | undefined;
+}
+
+/**
+ * Docker practice for every learner: one proxy socket each, their home directory, and the
+ * clean-up of everything they created when their lab ends.
+ */
+export class DockerPractice {
+  readonly engine: Engine;
+  private readonly listeners = new Map<string, LearnerListener>();
+  private homesView: string | undefined;
+  private readonly learnersDir: string;
+  private readonly viewDir: string;
+
+  constructor(private readonly options: DockerPracticeOptions) {
+    this.engine = new Engine(engineAddress(options.dockerHost));
+    this.learnersDir = path.join(options.dataDir, 'learners');
+    this.viewDir = path.join(options.dataDir, 'learners-nosymfollow');
+  }
+
+  async start(): Promise<void> {
+    this.homesView = await mountNoSymfollowView(this.learnersDir, this.viewDir);
+    if (!this.homesView) this.options.logger.warn('nosymfollow mounts are unavailable (not root?): learners cannot bind-mount their home directory');
+  }
+
+  paths(learnerId: string) {
+    const root = path.join(this.learnersDir, learnerId);
+    return { root, home: path.join(root, 'home'), socketDir: path.join(root, 'docker') };
+  }
+
+  tenant(learnerId: string): Tenant {
+    return makeTenant(this.options.instance, learnerId, {
+      ...(this.homesView ? { homeSource: path.join(this.homesView, learnerId, 'home') } : {}),
+      allowEgress: this.options.allowEgress,
+    });
+  }
+
+  /** Before the workspace starts: its home, its socket, and how the workspace should mount them. */
+  async prepare(learnerId: string, seedHome: Record<string, string>): Promise<{ binds: string[]; env: string[] }> {
+    const { home, socketDir } = this.paths(learnerId);
+    await fs.mkdir(home, { recursive: true, mode: 0o700 });
+    for (const [name, content] of Object.entries(seedHome)) await fs.writeFile(path.join(home, name), content, { flag: 'wx' }).catch(() => undefined);
+    await this.listen(learnerId);
+    return {
+      binds: [`${home}:/root`, `${socketDir}:${WORKSPACE_SOCKET_DIR}`],
+      env: [`DOCKER_HOST=${WORKSPACE_DOCKER_HOST}`, 'DOCKER_BUILDKIT=0', 'COMPOSE_DOCKER_CLI_BUILD=0'],
+    };
+  }
+
+  /** A re-adopted workspace (lab server restart): its socket comes back at the same path. */
+  async listen(learnerId: string): Promise<void> {
+    if (this.listeners.has(learnerId)) return;
+    const { socketDir } = this.paths(learnerId);
+    await fs.mkdir(socketDir, { recursive: true, mode: 0o755 });
+    const hooks: ProxyHooks = {
+      workspaceContainer: () => this.options.workspaceContainer(learnerId),
+      execInWorkspace: async (cmd, options) => {
+        const containerId = this.options.workspaceContainer(learnerId);
+        if (containerId) await this.execIn(containerId, cmd, options?.detach === true);
+      },
+    };
+    const listener = await listenForLearner(path.join(socketDir, 'docker.sock'), this.tenant(learnerId), this.engine, hooks, this.options.logger);
+    this.listeners.set(learnerId, listener);
+  }
+
+  /** The lab ended for this learner: their socket closes and every object they made is removed. */
+  async release(learnerId: string, options: { keepHome?: boolean } = {}): Promise<void> {
+    await this.listeners.get(learnerId)?.close();
+    this.listeners.delete(learnerId);
+    await this.removeObjects(learnerId).catch((error: unknown) => this.options.logger.warn({ err: error, learnerId }, 'could not remove all of a learner’s Docker objects'));
+    const { root, home } = this.paths(learnerId);
+    await fs.rm(options.keepHome ? path.join(root, 'docker') : root, { recursive: true, force: true }).catch(() => undefined);
+    if (options.keepHome) await fs.mkdir(home, { recursive: true }).catch(() => undefined);
+  }
+
+  async removeObjects(learnerId: string): Promise<void> {
+    const tenant = this.tenant(learnerId);
+    const drain = async (method: string, url: string) => (await this.engine.request(method, url)).stream.resume();
+    for (const c of await ownContainers(this.engine, tenant)) await drain('DELETE', `/containers/${c.Id}?force=1&v=1`);
+    for (const n of await ownNetworks(this.engine, tenant)) await drain('DELETE', `/networks/${n.Id}`);
+    for (const v of await ownVolumes(this.engine, tenant)) await drain('DELETE', `/volumes/${encodeURIComponent(v.Name)}?force=1`);
+    const prefix = aliasPrefix(tenant);
+    for (const image of await ownImages(this.engine, tenant)) {
+      for (const tag of image.RepoTags ?? []) if (tag.startsWith(prefix)) await drain('DELETE', `/images/${imagePath(tag)}`);
+    }
+  }
+
+  private async execIn(containerId: string, cmd: string[], detach: boolean): Promise<void> {
+    const exec = await this.engine.json<{ Id: string }>('POST', `/containers/${containerId}/exec`, { Cmd: cmd, AttachStdout: !detach, AttachStderr: !detach });
+    const answer = await this.engine.request('POST', `/exec/${exec.Id}/start`, { body: Buffer.from(JSON.stringify({ Detach: detach, Tty: false })), headers: { 'Content-Type': 'application/json' } });
+    await readAll(answer.stream, 1 << 20);
+  }
+
+  /** Objects left by learners who no longer have a workspace (a crash between steps): removed. */
+  async reap(liveLearners: Set<string>): Promise<void> {
+    const filters = JSON.stringify({ label: [`${LABEL.managed}=1`, `${LABEL.instance}=${this.options.instance}`, `${LABEL.role}=${LEARNER_OBJECT_ROLE}`] });
+    const owners = new Set<string>();
+    for (const c of await this.engine.json<Array<{ Labels: Record<string, string> }>>('GET', `/containers/json?all=1&filters=${encodeURIComponent(filters)}`)) owners.add(c.Labels[LABEL.learner] ?? '');
+    for (const n of await this.engine.json<Array<{ Labels: Record<string, string> | null }>>('GET', `/networks?filters=${encodeURIComponent(filters)}`)) owners.add(n.Labels?.[LABEL.learner] ?? '');
+    const volumes = await this.engine.json<{ Volumes: Array<{ Labels: Record<string, string> | null }> | null }>('GET', `/volumes?filters=${encodeURIComponent(filters)}`);
+    for (const v of volumes.Volumes ?? []) owners.add(v.Labels?.[LABEL.learner] ?? '');
+    for (const learnerId of owners) if (learnerId && !liveLearners.has(learnerId)) await this.removeObjects(learnerId);
+    for (const learnerId of this.listeners.keys()) if (!liveLearners.has(learnerId)) await this.release(learnerId);
+  }
+
+  /** Learners with a socket (for clean-up of learners whose workspace vanished). */
+  learners(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.listeners.values()].map((l) => l.close()));
+    this.listeners.clear();
+    this.engine.close();
+    if (this.homesView) await unmountView(this.homesView);
+  }
+}

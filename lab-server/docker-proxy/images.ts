@@ -1,0 +1,167 @@
+import { type Call, parseFilters, pickQuery, relay, sendJson } from './call';
+import { imagePath } from './engine';
+import { badRequest, notFound, policy, ProxyError } from './errors';
+import { aliasOf, aliasPrefix, familiar, parseImageRef, pullableTags, refuseAliasSpace, unalias } from './image-refs';
+import { QUOTAS } from './limits';
+import { presentImage } from './present';
+import { encodeQuery } from './request-line';
+import { ownImages, resolveImage } from './resolve';
+
+export async function listImages(call: Call): Promise<void> {
+  const q = pickQuery(call, ['all', 'filters', 'digests', 'shared-size']);
+  const filters = parseFilters(q.filters);
+  for (const key of Object.keys(filters)) if (!['reference', 'dangling', 'label', 'before', 'since'].includes(key)) throw badRequest(`invalid filter '${key}'`);
+  let rows = (await ownImages(call.engine, call.tenant)).map((image) => presentImage(call.tenant, image));
+  if (filters.dangling?.includes('true')) rows = [];
+  if (filters.reference) {
+    const patterns = filters.reference.map((pattern) => globToRegex(pattern.includes(':') ? pattern : `${pattern}:*`));
+    rows = rows
+      .map((row) => ({ ...row, RepoTags: (row.RepoTags as string[]).filter((tag) => patterns.some((p) => p.test(tag))) }))
+      .filter((row) => row.RepoTags.length > 0);
+  }
+  if (filters.label) rows = rows.filter((row) => filters.label!.every((l) => matchesLabel(row.Labels as Record<string, string> | undefined, l)));
+  sendJson(call.res, 200, rows);
+}
+
+const globToRegex = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+function matchesLabel(labels: Record<string, string> | undefined, filter: string): boolean {
+  const [key, value] = filter.split('=');
+  return labels?.[key!] !== undefined && (value === undefined || labels[key!] === value);
+}
+
+export async function inspectImage(call: Call): Promise<void> {
+  pickQuery(call, []);
+  const { engineRef } = await resolveImage(call.engine, call.tenant, call.params[0]!);
+  sendJson(call.res, 200, presentImage(call.tenant, await call.engine.json('GET', `/images/${imagePath(engineRef)}/json`)));
+}
+
+export async function imageHistory(call: Call): Promise<void> {
+  pickQuery(call, []);
+  const { engineRef } = await resolveImage(call.engine, call.tenant, call.params[0]!);
+  const rows = await call.engine.json<Array<Record<string, unknown>>>('GET', `/images/${imagePath(engineRef)}/history`);
+  sendJson(
+    call.res,
+    200,
+    rows.map((row) => ({ ...row, Tags: ((row.Tags as string[] | null) ?? []).map((t) => unalias(call.tenant, t)).filter(Boolean), CreatedBy: String(row.CreatedBy ?? '').replace(/ \|\d+ LAB_OWNER=\S+/, '') })),
+  );
+}
+
+async function countTags(call: Call): Promise<number> {
+  const prefix = aliasPrefix(call.tenant);
+  return (await ownImages(call.engine, call.tenant)).reduce((n, image) => n + (image.RepoTags ?? []).filter((t) => t.startsWith(prefix)).length, 0);
+}
+
+/** Tags the engine image `source` as the learner's `repo:tag`. */
+export async function tagInto(call: Call, source: string, repo: string, tag: string | undefined): Promise<string> {
+  const ref = parseImageRef(`${repo}:${tag || 'latest'}`);
+  refuseAliasSpace(ref);
+  if ((await countTags(call)) >= QUOTAS.imageTags) throw policy(`you already have ${QUOTAS.imageTags} image tags, the most the lab allows; remove some with docker rmi`);
+  const alias = aliasOf(call.tenant, ref);
+  const colon = alias.lastIndexOf(':');
+  await call.engine.json('POST', `/images/${imagePath(source)}/tag${encodeQuery({ repo: alias.slice(0, colon), tag: alias.slice(colon + 1) })}`);
+  return familiar(ref);
+}
+
+export async function tagImage(call: Call): Promise<void> {
+  const q = pickQuery(call, ['repo', 'tag']);
+  if (!q.repo) throw badRequest('repository name is required');
+  const { id } = await resolveImage(call.engine, call.tenant, call.params[0]!);
+  await tagInto(call, id, q.repo, q.tag);
+  call.res.writeHead(201, { 'Content-Length': 0 }).end();
+}
+
+/** `docker rmi`: only the learner's tags are removed; a shared image's data stays for others. */
+export async function removeImage(call: Call): Promise<void> {
+  const q = pickQuery(call, ['force', 'noprune']);
+  const ref = call.params[0]!;
+  const { engineRef, id } = await resolveImage(call.engine, call.tenant, ref);
+  const prefix = aliasPrefix(call.tenant);
+  const tags = engineRef.startsWith(prefix) ? [engineRef] : ((await ownImages(call.engine, call.tenant)).find((image) => image.Id === id)?.RepoTags ?? []).filter((t) => t.startsWith(prefix));
+  if (!engineRef.startsWith(prefix) && tags.length > 1 && q.force !== '1' && q.force !== 'true') {
+    throw new ProxyError(409, `conflict: unable to delete ${ref} (must be forced) - image is referenced in multiple repositories`);
+  }
+  const report: Array<Record<string, string>> = [];
+  for (const tag of tags) {
+    const answer = await call.engine.json<Array<Record<string, string>>>('DELETE', `/images/${imagePath(tag)}${encodeQuery({ force: q.force, noprune: q.noprune })}`);
+    for (const line of answer ?? []) {
+      if (line.Untagged) {
+        const shown = unalias(call.tenant, line.Untagged);
+        if (shown) report.push({ Untagged: shown });
+      } else if (line.Deleted) report.push({ Deleted: line.Deleted });
+    }
+  }
+  sendJson(call.res, 200, report);
+}
+
+/**
+ * `docker pull` with no registry to reach: the offline catalog is the registry. The image is
+ * tagged into the learner's namespace, with progress lines shaped like a real pull.
+ */
+export async function createImage(call: Call): Promise<void> {
+  const q = pickQuery(call, ['fromImage', 'tag', 'platform', 'fromSrc', 'repo', 'message', 'changes']);
+  if (q.fromSrc !== undefined) {
+    await importImage(call, q);
+    return;
+  }
+  if (!q.fromImage) throw badRequest('fromImage is required');
+  const wanted = parseImageRef(q.tag ? `${q.fromImage}:${q.tag}` : q.fromImage.includes(':') || q.fromImage.includes('@') ? q.fromImage : `${q.fromImage}:latest`);
+  refuseAliasSpace(wanted);
+  const catalogTag = pullableTags().get(familiar(wanted));
+  if (!catalogTag || wanted.digest) {
+    const offline = [...pullableTags().keys()].join(', ');
+    throw notFound(`pull access denied for ${familiar(wanted, false)}: the lab has no internet access; images available offline: ${offline}`);
+  }
+  const shown = await tagInto(call, catalogTag, familiar(wanted, false), wanted.tag);
+  const image = await call.engine.json<{ Id: string }>('GET', `/images/${imagePath(catalogTag)}/json`);
+  const lines = [
+    { status: `Pulling from ${wanted.path}`, id: wanted.tag },
+    { status: `Digest: ${image.Id}` },
+    { status: `Status: Downloaded newer image for ${shown}` },
+  ];
+  call.res.writeHead(200, { 'Content-Type': 'application/json' });
+  call.res.end(lines.map((l) => JSON.stringify(l)).join('\r\n') + '\r\n');
+}
+
+/** `docker import -` (a tarball from the learner); URLs are refused: the lab fetches nothing for anyone. */
+async function importImage(call: Call, q: Record<string, string>): Promise<void> {
+  if (q.fromSrc !== '-') throw policy('docker import from a URL is not allowed in the lab (download the file first, then import it from stdin)');
+  const forward: Record<string, string | undefined> = { fromSrc: '-', message: q.message, changes: q.changes };
+  if (q.repo) {
+    const ref = parseImageRef(q.tag ? `${q.repo}:${q.tag}` : q.repo);
+    refuseAliasSpace(ref);
+    const alias = aliasOf(call.tenant, ref);
+    const colon = alias.lastIndexOf(':');
+    forward.repo = alias.slice(0, colon);
+    forward.tag = alias.slice(colon + 1);
+  }
+  await relay(call, await call.engine.request('POST', `/images/create${encodeQuery(forward)}`, { body: call.req, headers: { 'Content-Type': 'application/x-tar' } }), (line) => line);
+}
+
+export async function searchImages(call: Call): Promise<void> {
+  const q = pickQuery(call, ['term', 'limit', 'filters']);
+  const term = (q.term ?? '').toLowerCase();
+  const names = new Set([...pullableTags().keys()].map((tag) => tag.slice(0, tag.lastIndexOf(':'))));
+  const rows = [...names]
+    .filter((name) => name.includes(term))
+    .map((name) => ({ name, description: `${name} (offline copy in the lab's catalog)`, star_count: 0, is_official: !name.includes('/'), is_automated: false }));
+  sendJson(call.res, 200, rows.slice(0, Number(q.limit) || 25));
+}
+
+/** `docker save`: only images the learner can see. */
+export async function saveImages(call: Call): Promise<void> {
+  const names = call.params[0] ? [call.params[0]] : [];
+  const q = pickQuery(call, call.params[0] ? [] : ['names']);
+  if (q.names) names.push(q.names);
+  if (names.length === 0) throw badRequest('no images to save');
+  const refs = await Promise.all(names.map(async (name) => (await resolveImage(call.engine, call.tenant, name)).engineRef));
+  await relay(call, await call.engine.request('GET', `/images/get${encodeQuery({ names: refs[0]! })}`));
+}
+
+export async function pruneImages(call: Call): Promise<void> {
+  pickQuery(call, ['filters']);
+  sendJson(call.res, 200, { ImagesDeleted: [], SpaceReclaimed: 0 });
+}
+
+export function refuseLoad(): Promise<void> {
+  return Promise.reject(policy('docker load is not available in the lab yet; rebuild the image with docker build, or docker import a filesystem tarball'));
+}

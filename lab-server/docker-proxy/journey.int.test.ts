@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPracticeHarness, type PracticeHarness, type PracticeLearner } from '../testing/practice-harness';
+
+/**
+ * The guide's Docker journey, typed through the real docker CLI in a real workspace, against
+ * the learner's proxy socket on the shared engine.
+ */
+describe('Docker practice: the learner journey (real engine, real CLI)', () => {
+  let harness: PracticeHarness;
+  let learner: PracticeLearner;
+
+  beforeAll(async () => {
+    harness = await startPracticeHarness('journey');
+    learner = await harness.learner();
+  }, 180_000);
+  afterAll(async () => {
+    await harness?.close();
+  }, 120_000);
+
+  const ok = async (command: string) => {
+    const result = await learner.sh(command);
+    expect(result.exitCode, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
+    return result.stdout;
+  };
+
+  it('docker version and info answer from the lab engine', async () => {
+    expect(await ok('docker version --format "{{.Server.APIVersion}}"')).toMatch(/^1\.\d+/);
+    expect(await ok('docker info --format "{{.Containers}} {{.Images}}"')).toBe('0 0\n');
+  });
+
+  it('search and pull from the offline catalog; images shows what was pulled', async () => {
+    expect(await ok('docker search httpd')).toContain('httpd');
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}"')).toBe('');
+    expect(await ok('docker pull httpd')).toContain('Downloaded newer image for httpd:latest');
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}"')).toBe('httpd:latest\n');
+    const denied = await learner.sh('docker pull nosuchimage');
+    expect(denied.exitCode).not.toBe(0);
+    expect(denied.stderr).toContain('images available offline');
+  });
+
+  it('run with a name, a port and a bind mount of $PWD; curl localhost:PORT reaches it', async () => {
+    await ok('mkdir -p ~/site && echo "<h1>hello from the lab</h1>" > ~/site/index.html');
+    await ok('cd ~/site && docker run -d --name ApacheA -p 8000:80 -v "$PWD":/usr/local/apache2/htdocs/ httpd');
+    const ps = await ok('docker ps --format "{{.Names}} {{.Ports}} {{.Image}}"');
+    expect(ps).toBe('ApacheA 0.0.0.0:8000->80/tcp httpd\n');
+    let page = '';
+    for (let i = 0; i < 40 && !page.includes('hello'); i++) {
+      page = (await learner.sh('curl -s localhost:8000/')).stdout;
+      if (!page.includes('hello')) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(page).toContain('<h1>hello from the lab</h1>');
+    expect(await ok('docker port ApacheA')).toContain('80/tcp -> 0.0.0.0:8000');
+    const second = await learner.sh('docker run -d --name ApacheB -p 8000:80 httpd');
+    expect(second.stderr).toContain('port is already allocated');
+  });
+
+  it('logs, exec, top, inspect -f, rename, stop/start, ps -a', async () => {
+    expect(await ok('docker logs ApacheA 2>&1')).toMatch(/GET \/ HTTP|resuming normal operations|AH0/);
+    expect(await ok('docker exec ApacheA cat /usr/local/apache2/htdocs/index.html')).toContain('hello from the lab');
+    expect(await ok('docker top ApacheA')).toContain('httpd');
+    expect(await ok('docker inspect -f "{{.HostConfig.Memory}} {{.HostConfig.NetworkMode}} {{.Name}}" ApacheA')).toBe('536870912 bridge /ApacheA\n');
+    await ok('docker rename ApacheA web');
+    await ok('docker stop -t 1 web');
+    expect(await ok('docker ps -a --format "{{.Names}} {{.State}}"')).toContain('web exited');
+    await ok('docker start web');
+    expect(await ok('docker ps --format "{{.Names}}"')).toContain('web');
+  });
+
+  it('docker run -it with a TTY: output comes back through the attach stream', async () => {
+    expect(await ok('script -qec "docker run --rm -it busybox echo tty-works" /dev/null')).toContain('tty-works');
+    const both = await ok('docker run --rm busybox sh -c "echo out; echo err >&2" 2>&1');
+    expect(both).toContain('out\n');
+    expect(both).toContain('err\n');
+  });
+
+  it('limits: --memory and --cpus show in inspect; more than the lab allows is refused clearly', async () => {
+    await ok('docker run -d --name limited --memory 256m --cpus 0.5 --cpu-shares 512 busybox sleep 300');
+    expect(await ok('docker inspect -f "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.CpuShares}}" limited')).toBe('268435456 500000000 512\n');
+    const tooMuch = await learner.sh('docker run --rm --memory 8g busybox true');
+    expect(tooMuch.stderr).toContain('Error response from daemon: lab policy: memory limit above');
+    const privileged = await learner.sh('docker run --rm --privileged busybox true');
+    expect(privileged.stderr).toContain('Error response from daemon: lab policy: HostConfig.Privileged is not allowed in the lab');
+    const hostMount = await learner.sh('docker run --rm -v /etc:/host busybox true');
+    expect(hostMount.stderr).toContain('lab policy: only paths inside your home directory');
+  });
+
+  it('networks and volumes: two containers talk by name on a user network; a volume outlives its container', async () => {
+    await ok('docker network create appnet');
+    expect(await ok('docker network ls --format "{{.Name}}"')).toMatch(/bridge[\s\S]*appnet|appnet[\s\S]*bridge/);
+    await ok('docker run -d --name server --network appnet busybox httpd -f -p 8080 -h /etc');
+    const fetched = await ok('docker run --rm --network appnet busybox wget -qO- http://server:8080/hostname');
+    expect(fetched.length).toBeGreaterThan(0);
+    await ok('docker volume create notes');
+    await ok('docker run --rm -v notes:/data busybox sh -c "echo first note > /data/n.txt"');
+    expect(await ok('docker run --rm -v notes:/data busybox cat /data/n.txt')).toBe('first note\n');
+    expect(await ok('docker volume ls --format "{{.Name}}"')).toBe('notes\n');
+  });
+
+  it('build, tag, history, commit, rmi', async () => {
+    await ok('mkdir -p ~/app && printf "FROM busybox\\nRUN echo built > /built.txt\\nCMD [\\"cat\\", \\"/built.txt\\"]\\n" > ~/app/Dockerfile');
+    const built = await ok('cd ~/app && docker build -t myapp:1.0 . 2>&1');
+    expect(built).toContain('Successfully tagged myapp:1.0');
+    expect(await ok('docker run --rm myapp:1.0')).toBe('built\n');
+    await ok('docker tag myapp:1.0 myapp:latest');
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" myapp')).toMatch(/myapp:1\.0[\s\S]*myapp:latest|myapp:latest[\s\S]*myapp:1\.0/);
+    expect(await ok('docker history myapp:1.0')).toContain('echo built');
+    await ok('docker exec web sh -c "echo changed > /tmp/changed.txt"');
+    await ok('docker commit -m "a change" -a "Learner" web web-snapshot');
+    expect(await ok('docker run --rm web-snapshot cat /tmp/changed.txt')).toBe('changed\n');
+    await ok('docker rmi myapp:latest');
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" myapp')).toBe('myapp:1.0\n');
+  });
+
+  it('export and import; cp both ways', async () => {
+    await ok('docker create --name box busybox && docker export box > ~/box.tar && docker import - imported:1 < ~/box.tar');
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" imported')).toBe('imported:1\n');
+    await ok('echo copied-in > ~/in.txt && docker cp ~/in.txt web:/tmp/in.txt && docker cp web:/tmp/in.txt ~/back.txt');
+    expect(await ok('cat ~/back.txt')).toBe('copied-in\n');
+  });
+
+  it('rm, prune, and the learner sees nothing of the lab itself', async () => {
+    await ok('docker rm -f web limited server box ApacheB');
+    expect(await ok('docker ps -a --format "{{.Names}}"')).toBe('');
+    expect(await ok('docker network ls --format "{{.Name}}"')).not.toMatch(/lab-|ws-/);
+    expect(await ok('docker images --format "{{.Repository}}"')).not.toMatch(/lab\.local|lab\//);
+  });
+});
