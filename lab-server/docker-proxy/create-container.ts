@@ -13,8 +13,8 @@ const HANDLED_CONFIG = ['Image', 'Labels', 'HostConfig', 'NetworkingConfig'] as 
 /** Known to the engine, accepted only at their zero value. */
 const ZERO_CONFIG = ['MacAddress'] as const;
 
-const PASS_HOST = ['AutoRemove', 'ContainerIDFile', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'PublishAllPorts', 'ReadonlyRootfs', 'Init', 'ConsoleSize', 'CpuShares', 'CpusetCpus', 'MemorySwappiness', 'MemoryReservation', 'CgroupnsMode'] as const;
-const HANDLED_HOST = ['Binds', 'Mounts', 'VolumesFrom', 'Links', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'LogConfig', 'CapAdd', 'CapDrop', 'SecurityOpt', 'IpcMode', 'PidMode', 'Runtime', 'Isolation', 'Memory', 'MemorySwap', 'NanoCpus', 'CpuQuota', 'CpuPeriod', 'PidsLimit', 'ShmSize', 'Tmpfs', 'Ulimits'] as const;
+const PASS_HOST = ['AutoRemove', 'ContainerIDFile', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'PublishAllPorts', 'ReadonlyRootfs', 'Init', 'ConsoleSize', 'CpuShares', 'CpusetCpus', 'MemorySwappiness', 'MemoryReservation'] as const;
+const HANDLED_HOST = ['Binds', 'Mounts', 'VolumesFrom', 'Links', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'LogConfig', 'CapAdd', 'CapDrop', 'SecurityOpt', 'IpcMode', 'PidMode', 'Runtime', 'Isolation', 'Memory', 'MemorySwap', 'NanoCpus', 'CpuQuota', 'CpuPeriod', 'PidsLimit', 'ShmSize', 'Tmpfs', 'Ulimits', 'CgroupnsMode'] as const;
 /**
  * The engine's escape hatches: accepted only when empty. Anything not listed anywhere is refused
  * unless empty too (default-deny covers fields newer engines add).
@@ -125,6 +125,10 @@ export async function planCreate(engine: Engine, tenant: Tenant, input: Json, na
   }
   hostConfig.PortBindings = {};
   hostConfig.PublishAllPorts = false;
+
+  const cgroupns = host.get('CgroupnsMode') ?? '';
+  if (cgroupns !== '' && cgroupns !== 'private') throw policy('CgroupnsMode "host" is not allowed in the lab (host namespaces are never shared)');
+  if (cgroupns === 'private') hostConfig.CgroupnsMode = 'private';
 
   // Runtime, privileges, capabilities.
   const runtime = host.get('Runtime') ?? '';

@@ -67,18 +67,18 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   const docker = options.docker ?? createDockerClient(config.dockerHost);
   const metrics = createMetrics();
   // Docker practice needs the workspace records and the records need its hooks: the hooks look the container up lazily.
-  let sessionsRef: SessionManager | undefined;
+  const late: { sessions?: SessionManager } = {};
   const practice = new DockerPractice({
     dataDir: config.dataDir,
     dockerHost: config.dockerHost,
     instance: instanceIdFor(config.dataDir),
     allowEgress: config.allowEgress,
     logger,
-    workspaceContainer: (learnerId) => sessionsRef?.containerOf(learnerId),
+    workspaceContainer: (learnerId) => late.sessions?.containerOf(learnerId),
   });
   await practice.start();
   const sessions = new SessionManager(docker, config, workspaceImageRef(config), logger, practiceHooks(practice));
-  sessionsRef = sessions;
+  late.sessions = sessions;
   const panes = new PaneRegistry(docker, logger);
   sessions.on('ended', (learnerId) => panes.closeLearner(learnerId));
   await sessions.start();

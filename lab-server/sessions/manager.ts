@@ -76,8 +76,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
       const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
       if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
-        await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         if (workspace.learnerId) await this.hooks?.ended(workspace.learnerId, 'expired').catch(() => undefined);
+        await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         continue;
       }
       await this.hooks?.adopted(workspace.learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId: workspace.learnerId }, 'could not restore Docker practice'));
@@ -160,8 +160,9 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const had = this.records.delete(learnerId);
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
-    if (had) await removeWorkspace(this.docker, this.instance, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    // The learner's own containers first: while attached, they keep the workspace network in use.
     if (had) await this.hooks?.ended(learnerId, reason).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not clean up after workspace'));
+    if (had) await removeWorkspace(this.docker, this.instance, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
     this.admitQueued();
     return this.status(learnerId);
   }
@@ -217,7 +218,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     })).then(
       (workspace) => {
         if (this.records.get(learnerId) !== record) {
-          void removeWorkspace(this.docker, this.instance, learnerId); // ended while starting
+          // Ended while starting.
+          void this.hooks?.ended(learnerId, 'ended').catch(() => undefined).then(() => removeWorkspace(this.docker, this.instance, learnerId));
           return;
         }
         record.state = 'ready';
@@ -256,8 +258,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       const ready = new Set([...this.records.values()].map((r) => r.learnerId));
       for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
         if (!ready.has(workspace.learnerId)) {
-          await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
           await this.hooks?.ended(workspace.learnerId, 'ended').catch(() => undefined);
+          await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         }
         else if (workspace.state !== 'running' && this.records.get(workspace.learnerId)?.state === 'ready') await this.markExited(workspace.learnerId);
       }

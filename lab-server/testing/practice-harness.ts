@@ -10,6 +10,8 @@ import { startSession } from './term-client';
 export interface PracticeLearner {
   cookie: string;
   learnerId: string;
+  /** The learner's proxy socket on the host (what their workspace sees as /var/run/docker.sock). */
+  socketPath: string;
   /** Runs a bash command line in the learner's workspace, as typed in their terminal. */
   sh(command: string, timeoutMs?: number): Promise<ExecResult>;
   end(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startPracticeHarness(name: string): Promise<PracticeHarnes
       const learner: PracticeLearner = {
         cookie,
         learnerId,
+        socketPath: path.join(lab.practice.paths(learnerId).socketDir, 'docker.sock'),
         sh: (command, timeoutMs = 60_000) => execInWorkspace(lab.docker, containerId, ['bash', '-c', command], timeoutMs),
         end: async () => {
           await fetch(`${url}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
