@@ -12,7 +12,17 @@ import { ownContainers } from './resolve';
 export async function startForwarders(call: Call, containerId: string): Promise<void> {
   const inspect = await call.engine.json<{ Config: { Labels: Record<string, string> }; NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('GET', `/containers/${pathPart(containerId)}/json`);
   const asked = recordedPorts(inspect.Config.Labels);
-  const address = inspect.NetworkSettings.Networks[call.tenant.workspaceNetwork]?.IPAddress;
+  if (Object.keys(asked).length === 0) return;
+  let address = inspect.NetworkSettings.Networks[call.tenant.workspaceNetwork]?.IPAddress;
+  const workspace = call.hooks.workspaceContainer();
+  if (!address && workspace) {
+    // On one of the learner's own networks: the workspace joins it, as a host reaches every bridge.
+    const [network, settings] = Object.entries(inspect.NetworkSettings.Networks).find(([, n]) => n.IPAddress) ?? [];
+    if (!network || !settings) return;
+    const joined = await call.engine.request('POST', `/networks/${pathPart(network)}/connect`, { body: Buffer.from(JSON.stringify({ Container: workspace })), headers: { 'Content-Type': 'application/json' } });
+    joined.stream.resume();
+    address = settings.IPAddress;
+  }
   if (!address) return;
   for (const [key, bindings] of Object.entries(asked)) {
     const containerPort = key.split('/')[0]!;
@@ -40,4 +50,12 @@ export async function checkPortsFree(call: Call, containerId: string, labels: Re
       for (const b of list) if (wanted.has(b.HostPort)) throw new ProxyError(500, `driver failed programming external connectivity on endpoint: Bind for 0.0.0.0:${b.HostPort} failed: port is already allocated`);
     }
   }
+}
+
+/** Before a learner's network is removed, the workspace leaves it (it joined for the forwarders). */
+export async function leaveNetwork(call: Call, networkId: string): Promise<void> {
+  const workspace = call.hooks.workspaceContainer();
+  if (!workspace) return;
+  const left = await call.engine.request('POST', `/networks/${pathPart(networkId)}/disconnect`, { body: Buffer.from(JSON.stringify({ Container: workspace, Force: true })), headers: { 'Content-Type': 'application/json' } });
+  left.stream.resume();
 }

@@ -100,7 +100,14 @@ export class DockerPractice {
     const tenant = this.tenant(learnerId);
     const drain = async (method: string, url: string) => (await this.engine.request(method, url)).stream.resume();
     for (const c of await ownContainers(this.engine, tenant)) await drain('DELETE', `/containers/${c.Id}?force=1&v=1`);
-    for (const n of await ownNetworks(this.engine, tenant)) await drain('DELETE', `/networks/${n.Id}`);
+    for (const n of await ownNetworks(this.engine, tenant)) {
+      // What is still attached once the learner's containers are gone is their workspace (for forwarders).
+      const attached = await this.engine.json<{ Containers?: Record<string, unknown> | null }>('GET', `/networks/${n.Id}`).catch(() => ({ Containers: {} }));
+      for (const id of Object.keys(attached.Containers ?? {})) {
+        await (await this.engine.request('POST', `/networks/${n.Id}/disconnect`, { body: Buffer.from(JSON.stringify({ Container: id, Force: true })), headers: { 'Content-Type': 'application/json' } })).stream.resume();
+      }
+      await drain('DELETE', `/networks/${n.Id}`);
+    }
     for (const v of await ownVolumes(this.engine, tenant)) await drain('DELETE', `/volumes/${encodeURIComponent(v.Name)}?force=1`);
     const prefix = aliasPrefix(tenant);
     for (const image of await ownImages(this.engine, tenant)) {

@@ -50,6 +50,11 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     }
     expect(page).toContain('<h1>hello from the lab</h1>');
     expect(await ok('docker port ApacheA')).toContain('80/tcp -> 0.0.0.0:8000');
+    const preview = await fetch(`${harness.url}/preview/8000/`, { headers: { cookie: learner.cookie } });
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain('<h1>hello from the lab</h1>');
+    expect((await fetch(`${harness.url}/preview/8000/`)).status).toBe(401);
+    expect((await fetch(`${harness.url}/preview/8001/`, { headers: { cookie: learner.cookie } })).status).toBe(404);
     const second = await learner.sh('docker run -d --name ApacheB -p 8000:80 httpd');
     expect(second.stderr).toContain('port is already allocated');
   });
@@ -116,6 +121,41 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" imported')).toBe('imported:1\n');
     await ok('echo copied-in > ~/in.txt && docker cp ~/in.txt web:/tmp/in.txt && docker cp web:/tmp/in.txt ~/back.txt');
     expect(await ok('cat ~/back.txt')).toBe('copied-in\n');
+  });
+
+  it('docker compose: up -d, ps, logs, a published port, down -v', async () => {
+    await ok(`mkdir -p ~/stack/site && echo "<p>composed</p>" > ~/stack/site/index.html && cat > ~/stack/compose.yaml <<'YAML'
+services:
+  web:
+    image: httpd
+    ports: ["8081:80"]
+    volumes: ["./site:/usr/local/apache2/htdocs/"]
+  client:
+    image: busybox
+    command: sh -c "sleep 2; wget -qO- http://web/; sleep 300"
+    depends_on: [web]
+    volumes: ["cache:/cache"]
+volumes:
+  cache: {}
+YAML`);
+    await ok('cd ~/stack && docker compose up -d 2>&1');
+    expect(await ok('cd ~/stack && docker compose ps --format "{{.Service}} {{.State}}" | sort')).toBe('client running\nweb running\n');
+    let page = '';
+    for (let i = 0; i < 40 && !page.includes('composed'); i++) {
+      page = (await learner.sh('curl -s localhost:8081/')).stdout;
+      if (!page.includes('composed')) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(page).toContain('<p>composed</p>');
+    let logs = '';
+    for (let i = 0; i < 40 && !logs.includes('composed'); i++) {
+      logs = (await learner.sh('cd ~/stack && docker compose logs client')).stdout;
+      if (!logs.includes('composed')) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(logs).toContain('<p>composed</p>');
+    await ok('cd ~/stack && docker compose down -v 2>&1');
+    expect(await ok('docker ps -a --format "{{.Names}}" | grep stack || true')).toBe('');
+    expect(await ok('docker network ls --format "{{.Name}}"')).not.toContain('stack_default');
+    expect(await ok('docker volume ls -q')).not.toContain('stack_cache');
   });
 
   it('rm, prune, and the learner sees nothing of the lab itself', async () => {

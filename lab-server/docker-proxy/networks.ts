@@ -1,5 +1,6 @@
 import { type Call, parseFilters, pickQuery, readJsonBody, relay, sendJson } from './call';
 import { mapEndpoint } from './create-container';
+import { leaveNetwork } from './forwarders';
 import { pathPart } from './engine';
 import { badRequest, policy, ProxyError } from './errors';
 import { QUOTAS } from './limits';
@@ -88,6 +89,7 @@ export async function removeNetwork(call: Call): Promise<void> {
   pickQuery(call, []);
   const target = await resolveNetwork(call.engine, call.tenant, call.params[0]!);
   if (target.isDefault) throw new ProxyError(403, 'bridge is a pre-defined network and cannot be removed');
+  await leaveNetwork(call, target.id);
   await relay(call, await call.engine.request('DELETE', `/networks/${target.id}`));
 }
 
@@ -121,6 +123,7 @@ export async function pruneNetworks(call: Call): Promise<void> {
   const deleted: string[] = [];
   for (const n of await ownNetworks(call.engine, call.tenant)) {
     if (inUse.has(n.Id)) continue;
+    await leaveNetwork(call, n.Id);
     const answer = await call.engine.request('DELETE', `/networks/${n.Id}`);
     answer.stream.resume();
     if (answer.status < 300) deleted.push(n.Name.slice(call.tenant.prefix.length));

@@ -15,6 +15,7 @@ import { DockerPractice } from '../docker-proxy/hub';
 import { practiceHooks } from '../docker-proxy/session-hooks';
 import { PaneRegistry } from '../terminals/registry';
 import { createHealthProbe } from './health';
+import { handlePreview } from './preview';
 import { createTerminalSockets } from './terminal-socket';
 import { sendError } from './respond';
 import { createStaticHandler } from './static-files';
@@ -94,6 +95,14 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
       handleLabRequest(req, res, pathname, ctx).catch((error: unknown) => {
         logger.error({ err: error, path: pathname }, 'lab request failed');
         if (!res.headersSent) sendError(res, 500, 'internal', 'The lab server hit an unexpected error; it has been logged.');
+        else res.destroy();
+      });
+      return;
+    }
+    if (pathname.startsWith('/preview/')) {
+      handlePreview(req, res, pathname, practice).catch((error: unknown) => {
+        logger.error({ err: error, path: pathname }, 'preview request failed');
+        if (!res.headersSent) sendError(res, 500, 'internal', 'The preview failed; it has been logged.');
         else res.destroy();
       });
       return;
