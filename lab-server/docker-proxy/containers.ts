@@ -217,8 +217,9 @@ export async function ownExec(call: Call, execId: string): Promise<string> {
   } catch {
     throw new ProxyError(404, `No such exec instance: ${execId}`);
   }
-  const mine = await ownContainers(call.engine, call.tenant);
-  if (!mine.some((c) => c.Id === containerId)) throw new ProxyError(404, `No such exec instance: ${execId}`);
+  await resolveContainer(call.engine, call.tenant, containerId).catch(() => {
+    throw new ProxyError(404, `No such exec instance: ${execId}`);
+  });
   return execId;
 }
 

@@ -16,7 +16,7 @@ export const CONTAINER_LIMITS = {
 } as const;
 
 /** Per-learner object counts; a flood hits these, never the engine. */
-export const QUOTAS = { containers: 20, networks: 10, volumes: 20, imageTags: 50 } as const;
+export const QUOTAS = { containers: 30, networks: 10, volumes: 20, imageTags: 50 } as const;
 
 /**
  * Docker's default capability set minus the ones a lab never needs (MKNOD, AUDIT_WRITE, SETFCAP).

@@ -3,7 +3,7 @@ import { imagePath, pathPart } from './engine';
 import { notFound, ProxyError } from './errors';
 import { aliasOf, aliasPrefix, parseImageRef, refuseAliasSpace } from './image-refs';
 import { encodeQuery } from './request-line';
-import { ownerFilter, type Tenant } from './tenant';
+import { isOwned, ownerFilter, type Tenant } from './tenant';
 
 export interface ContainerSummary {
   Id: string;
@@ -26,8 +26,14 @@ export async function ownContainers(engine: Engine, tenant: Tenant, extra: Recor
  * a foreign or missing container gets the engine's own "No such container" answer.
  */
 export async function resolveContainer(engine: Engine, tenant: Tenant, ref: string): Promise<ContainerSummary> {
-  const mine = await ownContainers(engine, tenant);
   const bare = ref.startsWith('/') ? ref.slice(1) : ref;
+  // The engine's own order: a full id, then a name, then an id prefix. The first two cost one
+  // inspect; only a prefix needs the learner's list.
+  if (/^[a-f0-9]{64}$/.test(bare) || /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/.test(bare)) {
+    const direct = await inspectOwned(engine, tenant, /^[a-f0-9]{64}$/.test(bare) ? bare : tenant.prefix + bare);
+    if (direct) return direct;
+  }
+  const mine = await ownContainers(engine, tenant);
   const exact = mine.find((c) => c.Id === bare || c.Names.includes(`/${tenant.prefix}${bare}`));
   if (exact) return exact;
   if (/^[a-f0-9]{1,64}$/.test(bare)) {
@@ -36,6 +42,30 @@ export async function resolveContainer(engine: Engine, tenant: Tenant, ref: stri
     if (matches.length > 1) throw new ProxyError(404, `multiple IDs found with provided prefix: ${bare}`);
   }
   throw notFound(`No such container: ${ref}`);
+}
+
+interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Image: string;
+  Config: { Image: string; Labels: Record<string, string> | null };
+  State: { Status: string };
+  NetworkSettings: unknown;
+  Mounts: unknown;
+}
+
+/** A container by full id or engine name, if it is the learner's; shaped like a list row. */
+async function inspectOwned(engine: Engine, tenant: Tenant, idOrName: string): Promise<ContainerSummary | undefined> {
+  let inspect: ContainerInspect;
+  try {
+    inspect = await engine.json<ContainerInspect>('GET', `/containers/${pathPart(idOrName)}/json`);
+  } catch (error) {
+    if (error instanceof ProxyError && error.status === 404) return undefined;
+    throw error;
+  }
+  const labels = inspect.Config.Labels ?? {};
+  if (!isOwned(tenant, labels)) return undefined;
+  return { Id: inspect.Id, Names: [inspect.Name], Image: inspect.Config.Image, ImageID: inspect.Image, Labels: labels, State: inspect.State.Status, NetworkSettings: inspect.NetworkSettings, Mounts: inspect.Mounts };
 }
 
 interface NetworkSummary {
