@@ -3,7 +3,9 @@ import { imagePath } from './engine';
 import { badRequest, notFound, policy, ProxyError } from './errors';
 import { aliasOf, aliasPrefix, familiar, parseImageRef, pullableTags, refuseAliasSpace, unalias } from './image-refs';
 import { QUOTAS } from './limits';
+import { pipeline } from 'node:stream/promises';
 import { presentImage } from './present';
+import { retagImageTarball } from './tarballs';
 import { encodeQuery } from './request-line';
 import { ownImages, resolveImage } from './resolve';
 
@@ -147,14 +149,32 @@ export async function searchImages(call: Call): Promise<void> {
   sendJson(call.res, 200, rows.slice(0, Number(q.limit) || 25));
 }
 
-/** `docker save`: only images the learner can see. */
+/** `docker save`: only images the learner can see, with their tags as the learner knows them. */
 export async function saveImages(call: Call): Promise<void> {
   const names = call.params[0] ? [call.params[0]] : [];
   const q = pickQuery(call, call.params[0] ? [] : ['names']);
   if (q.names) names.push(q.names);
   if (names.length === 0) throw badRequest('no images to save');
   const refs = await Promise.all(names.map(async (name) => (await resolveImage(call.engine, call.tenant, name)).engineRef));
-  await relay(call, await call.engine.request('GET', `/images/get${encodeQuery({ names: refs[0]! })}`));
+  const answer = await call.engine.request('GET', `/images/get${encodeQuery({ names: refs[0]! })}`);
+  if (answer.status >= 400) {
+    await relay(call, answer);
+    return;
+  }
+  call.res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  await pipeline(retagImageTarball(answer.stream, (tag) => unalias(call.tenant, tag)), call.res).catch(() => call.res.destroy());
+}
+
+/** `docker load`: every tag in the tarball lands in the learner's namespace; shared tags stay untouched. */
+export async function loadImages(call: Call): Promise<void> {
+  pickQuery(call, ['quiet']);
+  const retagged = retagImageTarball(call.req, (tag) => {
+    const ref = parseImageRef(tag);
+    refuseAliasSpace(ref);
+    return aliasOf(call.tenant, ref);
+  });
+  const answer = await call.engine.request('POST', `/images/load${encodeQuery({ quiet: '1' })}`, { body: retagged, headers: { 'Content-Type': 'application/x-tar' } });
+  await relay(call, answer, (line) => line);
 }
 
 export async function pruneImages(call: Call): Promise<void> {
@@ -162,6 +182,3 @@ export async function pruneImages(call: Call): Promise<void> {
   sendJson(call.res, 200, { ImagesDeleted: [], SpaceReclaimed: 0 });
 }
 
-export function refuseLoad(): Promise<void> {
-  return Promise.reject(policy('docker load is not available in the lab yet; rebuild the image with docker build, or docker import a filesystem tarball'));
-}

@@ -69,6 +69,12 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker ps -a --format "{{.Names}} {{.State}}"')).toContain('web exited');
     await ok('docker start web');
     expect(await ok('docker ps --format "{{.Names}}"')).toContain('web');
+    expect(await ok('docker ps -l --format "{{.Names}} {{.State}}"')).toBe('ApacheB created\n'); // the latest created, as on a real host
+    expect(await ok('docker stats --no-stream --format "{{.Name}} {{.MemUsage}}" web')).toMatch(/^web .*MiB/);
+    expect(await ok('script -qec "docker exec -it web bash -c \'echo inside-\\$HOSTNAME\'" /dev/null')).toMatch(/inside-[0-9a-f]{12}/);
+    const events = await ok('docker events --since 5m --until "$(date +%s)" --filter event=rename --format "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"');
+    expect(events).toBe('container rename web\n');
+    expect(await ok('docker network inspect bridge -f "{{.Name}} {{len .Containers}}"')).toMatch(/^bridge \d+\n$/);
   });
 
   it('docker run -it with a TTY: output comes back through the attach stream', async () => {
@@ -114,6 +120,14 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker run --rm web-snapshot cat /tmp/changed.txt')).toBe('changed\n');
     await ok('docker rmi myapp:latest');
     expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" myapp')).toBe('myapp:1.0\n');
+  });
+
+  it('save and load: the tarball carries the learner’s own tag names', async () => {
+    await ok('docker save -o ~/myapp.tar myapp:1.0');
+    expect(await ok('tar -xOf ~/myapp.tar manifest.json')).toContain('"myapp:1.0"');
+    await ok('docker rmi myapp:1.0');
+    expect(await ok('docker load -i ~/myapp.tar')).toContain('myapp:1.0');
+    expect(await ok('docker run --rm myapp:1.0')).toBe('built\n');
   });
 
   it('export and import; cp both ways', async () => {

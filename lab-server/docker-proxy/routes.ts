@@ -63,7 +63,7 @@ export const routes: Route[] = [
   route('POST', 'images/create', images.createImage),
   route('GET', 'images/search', images.searchImages),
   route('GET', 'images/get', images.saveImages),
-  route('POST', 'images/load', images.refuseLoad),
+  route('POST', 'images/load', images.loadImages),
   route('POST', 'images/prune', images.pruneImages),
   route('POST', 'build', build),
   route('GET', 'images/**/json', images.inspectImage),

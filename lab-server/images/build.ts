@@ -359,8 +359,14 @@ export async function syncFriendlyTags(docker: Docker, item: PlannedImage, id: s
   }
 }
 
+/**
+ * Two checkouts (or a running lab and its upgrade) may share one engine with different recipes:
+ * an older hash tag is only pruned once it is a day old, so neither removes the other's images.
+ */
+export const HASH_TAG_GRACE_SECONDS = 24 * 60 * 60;
+
 /** Untags older hash tags of the same catalog image (best effort: images in use stay). */
-export async function pruneOldHashTags(docker: Docker, item: PlannedImage): Promise<void> {
+export async function pruneOldHashTags(docker: Docker, item: PlannedImage, nowSeconds = Date.now() / 1000): Promise<void> {
   let images: Docker.ImageInfo[] = [];
   try {
     images = await docker.listImages({ filters: { reference: [item.name], label: [`${CATALOG_LABEL}=1`] } });
@@ -369,6 +375,7 @@ export async function pruneOldHashTags(docker: Docker, item: PlannedImage): Prom
   }
   const pattern = new RegExp(`^${item.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:[0-9a-f]{12}$`);
   for (const image of images) {
+    if (nowSeconds - image.Created < HASH_TAG_GRACE_SECONDS) continue;
     for (const tag of image.RepoTags ?? []) {
       if (tag === item.ref || !pattern.test(tag)) continue;
       try {
