@@ -45,7 +45,6 @@ describe('Docker practice: adversarial requests (real engine)', () => {
     ['bind mount of /', { ...base, HostConfig: { Binds: ['/:/host'] } }, /only paths inside your home/],
     ['bind mount of /etc', { ...base, HostConfig: { Binds: ['/etc:/etc'] } }, /only paths inside your home/],
     ['bind mount escaping home with ..', { ...base, HostConfig: { Binds: ['/root/../etc:/x'] } }, /only paths inside your home/],
-    ['the engine socket as a bind', { ...base, HostConfig: { Binds: ['/var/run/docker.sock:/s'] } }, /Docker socket cannot be mounted/],
     ['a bind in the Mounts syntax', { ...base, HostConfig: { Mounts: [{ Type: 'bind', Source: '/proc', Target: '/p' }] } }, /only paths inside your home/],
     ['a volume with local driver options (bind any host path)', { ...base, HostConfig: { Mounts: [{ Type: 'volume', Source: 'x', Target: '/x', VolumeOptions: { DriverConfig: { Name: 'local', Options: { type: 'none', o: 'bind', device: '/' } } } }] } }, /driver options are not allowed/],
     ['a volume driver', { ...base, HostConfig: { VolumeDriver: 'evil' } }, /VolumeDriver is not allowed/],
@@ -106,6 +105,27 @@ describe('Docker practice: adversarial requests (real engine)', () => {
     expect(real.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-file': '2', 'max-size': '10m' } });
     expect(real.PortBindings).toEqual({});
     await api(attacker, 'DELETE', `/containers/${id}?force=1`);
+  });
+
+  it('the Docker socket mounted into a container is the learner’s own proxy socket, never the engine’s', async () => {
+    const created = await api(attacker, 'POST', '/containers/create?name=sock', { ...base, Cmd: ['test', '-S', '/var/run/docker.sock'], HostConfig: { Binds: ['/var/run/docker.sock:/var/run/docker.sock'] } });
+    expect(created.status, created.body).toBe(201);
+    const id = created.json<{ Id: string }>().Id;
+    const binds = (await socketRequest(engineSocket, 'GET', `/containers/${id}/json`)).json<{ HostConfig: { Binds: string[] } }>().HostConfig.Binds;
+    expect(binds).toEqual([`${harness.lab.practice.tenant(attacker.learnerId).socketSource}:/var/run/docker.sock`]);
+    expect(binds[0]).toContain(`/learners-nosymfollow/${attacker.learnerId}/docker/docker.sock`);
+    expect((await attacker.sh('docker start -a sock; echo "exit=$?"')).stdout).toContain('exit=0');
+    await api(attacker, 'DELETE', `/containers/${id}?force=1`);
+  });
+
+  it('a Dockerfile cannot set the lab’s own labels (build containers carry them)', async () => {
+    const result = await attacker.sh('mkdir -p ~/spoof && printf "FROM busybox\\nLABEL lab.role=workspace lab.learner=someone\\nRUN true\\n" > ~/spoof/Dockerfile && cd ~/spoof && docker build -t spoof . 2>&1');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout).toContain('lab policy: labels starting with "lab." are reserved for the lab');
+    expect((await api(attacker, 'POST', '/containers/create?name=tocommit', base)).status).toBe(201);
+    const commit = await api(attacker, 'POST', `/commit?container=tocommit&repo=x&changes=${encodeURIComponent('LABEL lab.role=workspace')}`);
+    expect(commit.json<{ message: string }>().message).toMatch(/reserved for the lab/);
+    await api(attacker, 'DELETE', '/containers/tocommit?force=1');
   });
 
   it('a symlink in the home pointing at /etc cannot be bind-mounted (nosymfollow)', async () => {

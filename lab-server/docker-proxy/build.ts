@@ -7,7 +7,8 @@ import { aliasOf, familiar, parseImageRef, pullableTags, refuseAliasSpace } from
 import { CONTAINER_LIMITS } from './limits';
 import { encodeQuery } from './request-line';
 import { resolveImage } from './resolve';
-import type { Tenant } from './tenant';
+import { checkUserLabels, type Tenant } from './tenant';
+import { parseStrictJson } from './strict-json';
 import type { Engine } from './engine';
 
 const MAX_CONTEXT = 200 * 1024 * 1024;
@@ -36,6 +37,8 @@ export async function rewriteDockerfile(engine: Engine, tenant: Tenant, text: st
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    // Build containers carry the image's labels: the lab's own keys must not be set from a Dockerfile.
+    if (/^\s*(LABEL|ONBUILD)\b.*\blab\./i.test(line)) throw policy('labels starting with "lab." are reserved for the lab');
     const from = /^(\s*FROM\s+)((?:--\S+\s+)*)(\S+)(.*)$/i.exec(line);
     if (from) {
       const [, head, flags, image, tail] = from as unknown as [string, string, string, string, string];
@@ -110,6 +113,8 @@ export async function build(call: Call): Promise<void> {
   if (q.cachefrom && q.cachefrom !== '[]') throw policy('--cache-from is not supported in the lab');
   if (q.squash === '1' || q.squash === 'true') throw policy('--squash is not supported in the lab');
   if (q.networkmode && !['default', 'bridge', ''].includes(q.networkmode)) throw policy(`--network ${q.networkmode} is not allowed for builds in the lab`);
+  if (q.labels) checkUserLabels(parseStrictJson(q.labels, 64 * 1024));
+  if (q.buildargs && /\blab\./i.test(q.buildargs)) throw policy('build arguments mentioning "lab." are reserved for the lab');
   const memory = Math.min(Number(q.memory) || CONTAINER_LIMITS.defaultMemory, CONTAINER_LIMITS.maxMemory);
   const forward: Record<string, string | undefined> = {
     dockerfile: q.dockerfile,

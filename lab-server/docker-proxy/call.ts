@@ -6,11 +6,14 @@ import { readAll } from './engine';
 import { badRequest, ProxyError } from './errors';
 import { aliasPrefix, unalias } from './image-refs';
 import type { ParsedRequest } from './request-line';
+import type { LabRegistry } from './registry';
 import { parseStrictJson, type Json } from './strict-json';
 import type { Tenant } from './tenant';
 
 /** What the proxy needs from the rest of the lab, per learner. */
 export interface ProxyHooks {
+  /** The lab's registry (localhost:5000 to learners). */
+  registry: LabRegistry;
   /** The learner's workspace container id (for port forwarders), if running. */
   workspaceContainer(): string | undefined;
   /** Runs a command in the workspace (forwarders); argv, no shell. Detached: returns once started. */

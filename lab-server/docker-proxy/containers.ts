@@ -179,6 +179,7 @@ export async function pruneContainers(call: Call): Promise<void> {
 export async function commitContainer(call: Call): Promise<void> {
   const q = pickQuery(call, ['container', 'repo', 'tag', 'comment', 'author', 'pause', 'changes']);
   const target = await resolveContainer(call.engine, call.tenant, q.container ?? '');
+  if (q.changes && /\blab\./i.test(q.changes)) throw policy('labels starting with "lab." are reserved for the lab');
   const body = await readJsonBody(call);
   if (!isZero(body)) throw policy('a configuration body for commit is not supported in the lab; use --change');
   const forward: Record<string, string | undefined> = { container: target.Id, comment: q.comment, author: q.author, pause: q.pause, changes: q.changes };

@@ -193,7 +193,11 @@ export const WORKSPACE_HOME = '/root';
 
 function mapHostPath(tenant: Tenant, source: string): string {
   const normalized = path.posix.normalize(source);
-  if (normalized === '/var/run/docker.sock' || normalized === '/run/docker.sock') throw policy('the Docker socket cannot be mounted into containers in the lab');
+  if (normalized === '/var/run/docker.sock' || normalized === '/run/docker.sock' || normalized === '/run/lab-docker/docker.sock') {
+    // The learner's own proxy socket: a container that drives Docker acts as that learner, no more.
+    if (!tenant.socketSource) throw policy('the Docker socket cannot be mounted on this lab server');
+    return tenant.socketSource;
+  }
   if (normalized !== WORKSPACE_HOME && !normalized.startsWith(`${WORKSPACE_HOME}/`)) {
     throw policy(`only paths inside your home directory (${WORKSPACE_HOME}) can be bind-mounted, not ${source}`);
   }

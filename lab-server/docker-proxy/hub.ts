@@ -10,6 +10,7 @@ import { listenForLearner, type LearnerListener } from './listener';
 import { mountNoSymfollowView, unmountView } from './home-mount';
 import { ownContainers, ownImages, ownNetworks, ownVolumes } from './resolve';
 import { LEARNER_OBJECT_ROLE, makeTenant, type Tenant } from './tenant';
+import { LabRegistry } from './registry';
 
 /** Where the learner's socket appears inside their workspace (the directory is bind-mounted). */
 export const WORKSPACE_SOCKET_DIR = '/run/lab-docker';
@@ -30,6 +31,7 @@ export interface DockerPracticeOptions {
  */
 export class DockerPractice {
   readonly engine: Engine;
+  readonly registry: LabRegistry;
   private readonly listeners = new Map<string, LearnerListener>();
   private homesView: string | undefined;
   private readonly learnersDir: string;
@@ -37,6 +39,7 @@ export class DockerPractice {
 
   constructor(private readonly options: DockerPracticeOptions) {
     this.engine = new Engine(engineAddress(options.dockerHost));
+    this.registry = new LabRegistry(this.engine, options.instance);
     this.learnersDir = path.join(options.dataDir, 'learners');
     this.viewDir = path.join(options.dataDir, 'learners-nosymfollow');
   }
@@ -53,7 +56,7 @@ export class DockerPractice {
 
   tenant(learnerId: string): Tenant {
     return makeTenant(this.options.instance, learnerId, {
-      ...(this.homesView ? { homeSource: path.join(this.homesView, learnerId, 'home') } : {}),
+      ...(this.homesView ? { homeSource: path.join(this.homesView, learnerId, 'home'), socketSource: path.join(this.homesView, learnerId, 'docker', 'docker.sock') } : {}),
       allowEgress: this.options.allowEgress,
     });
   }
@@ -76,6 +79,7 @@ export class DockerPractice {
     const { socketDir } = this.paths(learnerId);
     await fs.mkdir(socketDir, { recursive: true, mode: 0o755 });
     const hooks: ProxyHooks = {
+      registry: this.registry,
       workspaceContainer: () => this.options.workspaceContainer(learnerId),
       execInWorkspace: async (cmd, options) => {
         const containerId = this.options.workspaceContainer(learnerId);

@@ -1,7 +1,9 @@
-import { type Call, parseFilters, pickQuery, relay, sendJson } from './call';
+import { type Call, parseFilters, pickQuery, readJsonBody, relay, sendJson } from './call';
+import { isLabRegistry, LAB_REGISTRY } from './registry';
+import { isObject } from './strict-json';
 import { imagePath } from './engine';
 import { badRequest, notFound, policy, ProxyError } from './errors';
-import { aliasOf, aliasPrefix, familiar, parseImageRef, pullableTags, refuseAliasSpace, unalias } from './image-refs';
+import { aliasOf, aliasPrefix, familiar, type ImageRef, parseImageRef, pullableTags, refuseAliasSpace, unalias } from './image-refs';
 import { QUOTAS } from './limits';
 import { pipeline } from 'node:stream/promises';
 import { presentImage } from './present';
@@ -108,6 +110,10 @@ export async function createImage(call: Call): Promise<void> {
   if (!q.fromImage) throw badRequest('fromImage is required');
   const wanted = parseImageRef(q.tag ? `${q.fromImage}:${q.tag}` : q.fromImage.includes(':') || q.fromImage.includes('@') ? q.fromImage : `${q.fromImage}:latest`);
   refuseAliasSpace(wanted);
+  if (isLabRegistry(wanted.domain)) {
+    await pullFromLabRegistry(call, wanted);
+    return;
+  }
   const catalogTag = pullableTags().get(familiar(wanted));
   if (!catalogTag || wanted.digest) {
     const offline = [...pullableTags().keys()].join(', ');
@@ -182,3 +188,56 @@ export async function pruneImages(call: Call): Promise<void> {
   sendJson(call.res, 200, { ImagesDeleted: [], SpaceReclaimed: 0 });
 }
 
+
+/** Progress lines from the engine, with the lab registry's real address shown as localhost:5000. */
+function registryProgress(call: Call, address: string) {
+  const real = `${address}/${call.tenant.ns}/`;
+  return (line: Record<string, unknown>) => JSON.parse(JSON.stringify(line).split(real).join(`${LAB_REGISTRY}/`)) as Record<string, unknown>;
+}
+
+/** `docker pull localhost:5000/x`: from the learner's namespace in the lab registry. */
+async function pullFromLabRegistry(call: Call, wanted: ImageRef): Promise<void> {
+  const repo = await call.hooks.registry.engineRepo(call.tenant.ns, wanted);
+  const address = repo.slice(0, repo.indexOf('/'));
+  const answer = await call.engine.request('POST', `/images/create${encodeQuery({ fromImage: repo, tag: wanted.tag })}`);
+  await relayThen(call, answer, registryProgress(call, address), async () => {
+    await tagInto(call, `${repo}:${wanted.tag}`, familiar(wanted, false), wanted.tag);
+    (await call.engine.request('DELETE', `/images/${imagePath(`${repo}:${wanted.tag}`)}`)).stream.resume();
+  });
+}
+
+/** `docker push localhost:5000/x`: the learner's own image, into their namespace of the lab registry. */
+export async function pushImage(call: Call): Promise<void> {
+  const q = pickQuery(call, ['tag']);
+  const name = call.params[0]!;
+  const ref = parseImageRef(q.tag ? `${name}:${q.tag}` : name);
+  if (!isLabRegistry(ref.domain)) throw policy(`the lab has no internet access; push to the lab's registry instead: docker tag ${familiar(ref, false).split('/').pop()} ${LAB_REGISTRY}/${ref.path.split('/').pop()} && docker push ${LAB_REGISTRY}/${ref.path.split('/').pop()}`);
+  const { id } = await resolveImage(call.engine, call.tenant, familiar(ref));
+  const repo = await call.hooks.registry.engineRepo(call.tenant.ns, ref);
+  const address = repo.slice(0, repo.indexOf('/'));
+  await call.engine.json('POST', `/images/${imagePath(id)}/tag${encodeQuery({ repo, tag: ref.tag })}`);
+  const answer = await call.engine.request('POST', `/images/${imagePath(repo)}/push${encodeQuery({ tag: ref.tag })}`, { headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64') } });
+  await relayThen(call, answer, registryProgress(call, address), async () => {
+    (await call.engine.request('DELETE', `/images/${imagePath(`${repo}:${ref.tag}`)}?noprune=1`)).stream.resume();
+  });
+}
+
+/** Relays a progress stream, then runs `after` (tag clean-up) even when the learner hung up. */
+async function relayThen(call: Call, answer: Awaited<ReturnType<Call['engine']['request']>>, transform: (line: Record<string, unknown>) => Record<string, unknown>, after: () => Promise<void>): Promise<void> {
+  try {
+    await relay(call, answer, transform);
+  } finally {
+    await after().catch(() => undefined);
+  }
+}
+
+/** `docker login`: the lab registry accepts any credentials, like a registry without auth; others are unreachable. */
+export async function login(call: Call): Promise<void> {
+  pickQuery(call, []);
+  const body = await readJsonBody(call);
+  const server = isObject(body) ? String(body.serveraddress ?? body.ServerAddress ?? '') : '';
+  const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  if (!isLabRegistry(host)) throw policy(`the lab has no internet access; log in to the lab's registry instead: docker login ${LAB_REGISTRY}`);
+  await call.hooks.registry.ensure();
+  sendJson(call.res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
+}

@@ -28,7 +28,7 @@ export const routes: Route[] = [
   route('GET', 'info', system.info),
   route('GET', 'system/df', system.diskUsage),
   route('GET', 'events', system.events),
-  route('POST', 'auth', system.refuseLogin),
+  route('POST', 'auth', images.login),
 
   route('GET', 'containers/json', containers.listContainers),
   route('POST', 'containers/create', containers.createContainer),
@@ -70,6 +70,7 @@ export const routes: Route[] = [
   route('GET', 'images/**/history', images.imageHistory),
   route('GET', 'images/**/get', images.saveImages),
   route('POST', 'images/**/tag', images.tagImage),
+  route('POST', 'images/**/push', images.pushImage),
   route('DELETE', 'images/**', images.removeImage),
 
   route('GET', 'networks', networks.listNetworks),

@@ -95,7 +95,3 @@ export async function events(call: Call): Promise<void> {
     return { ...event, id: type === 'volume' ? id : event.id, from: event.from ? scrub(call.tenant, String(event.from)) : undefined, Actor: { ID: id, Attributes: shownAttributes } };
   });
 }
-
-export function refuseLogin(): Promise<void> {
-  return Promise.reject(policy('the lab registry is not available yet'));
-}

@@ -24,10 +24,12 @@ export interface Tenant {
   workspaceNetwork: string;
   /** Host path of the learner's home (the workspace's /root), as the engine should mount it. */
   homeSource: string | undefined;
+  /** Host path of the learner's own proxy socket, for `-v /var/run/docker.sock:…`. */
+  socketSource: string | undefined;
   allowEgress: boolean;
 }
 
-export function makeTenant(instance: string, learnerId: string, options: { homeSource?: string; allowEgress?: boolean } = {}): Tenant {
+export function makeTenant(instance: string, learnerId: string, options: { homeSource?: string; socketSource?: string; allowEgress?: boolean } = {}): Tenant {
   const ns = createHash('sha256').update(`${instance}/${learnerId}`).digest('hex').slice(0, 12);
   return {
     instance,
@@ -36,6 +38,7 @@ export function makeTenant(instance: string, learnerId: string, options: { homeS
     prefix: `lab-${instance}-${ns}-`,
     workspaceNetwork: `lab-${instance}-net-${learnerId}`,
     homeSource: options.homeSource,
+    socketSource: options.socketSource,
     allowEgress: options.allowEgress ?? false,
   };
 }

@@ -57,6 +57,7 @@ export async function startPracticeHarness(name: string): Promise<PracticeHarnes
     },
     async close() {
       for (const learner of learners) await learner.end().catch(() => undefined);
+      await lab.practice.registry.remove({ data: true }).catch(() => undefined);
       await lab.close();
       await fs.rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     },
