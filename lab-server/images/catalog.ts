@@ -37,6 +37,7 @@ export const catalog: readonly ImageSpec[] = [
   { name: 'httpd', tags: ['httpd:latest', 'httpd:2.4'], recipe: 'httpd', parent: 'lab/base', upstream: 'httpd:2.4' },
   { name: 'busybox', tags: ['busybox:latest'], recipe: 'busybox', parent: 'lab/base', upstream: 'busybox:latest' },
   { name: 'mariadb', tags: ['mariadb:latest', 'mariadb:11', 'mariadb:11.8'], recipe: 'mariadb', parent: 'lab/base-trixie', upstream: 'mariadb:11.8' },
+  { name: 'wordpress', tags: ['wordpress:latest', 'wordpress:6', 'wordpress:6.8', 'wordpress:6.8-apache'], recipe: 'wordpress', parent: 'lab/base-trixie', upstream: 'wordpress:6.8-apache' },
 ];
 
 /** Recipe of the upstream mode's relabelling build (FROM the pulled image, plus the lab's labels). */
