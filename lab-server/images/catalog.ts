@@ -39,6 +39,7 @@ export const catalog: readonly ImageSpec[] = [
   { name: 'mariadb', tags: ['mariadb:latest', 'mariadb:11', 'mariadb:11.8'], recipe: 'mariadb', parent: 'lab/base-trixie', upstream: 'mariadb:11.8' },
   { name: 'wordpress', tags: ['wordpress:latest', 'wordpress:6', 'wordpress:6.8', 'wordpress:6.8-apache'], recipe: 'wordpress', parent: 'lab/base-trixie', upstream: 'wordpress:6.8-apache' },
   { name: 'nginx', tags: ['nginx:latest', 'nginx:1.26'], recipe: 'nginx', parent: 'lab/base-trixie', upstream: 'nginx:1.26' },
+  { name: 'registry', tags: ['registry:2', 'registry:2.8'], recipe: 'registry', parent: 'lab/base-trixie', upstream: 'registry:2' },
 ];
 
 /** Recipe of the upstream mode's relabelling build (FROM the pulled image, plus the lab's labels). */
