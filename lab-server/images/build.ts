@@ -247,7 +247,7 @@ function removeScratch(dir: string, detail: Detail): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** lab/base and lab/base-trixie offline: debootstrap a root filesystem of their suite (recipes/base/mkrootfs.sh) and import it. */
+/** lab/base and lab/base-trixie offline: debootstrap a root filesystem of their suite (recipes/<recipe>/mkrootfs.sh) and import it. */
 async function buildRootfs(item: PlannedImage, ctx: BuildContext, logFile: string): Promise<void> {
   if (!isRoot()) {
     throw new PreflightError(
@@ -274,7 +274,7 @@ async function buildRootfs(item: PlannedImage, ctx: BuildContext, logFile: strin
     const mirror = item.inputs.mirror ?? 'http://deb.debian.org/debian';
     const security = item.inputs.security ?? 'http://deb.debian.org/debian-security';
     const suite = item.inputs.suite ?? 'bookworm';
-    const made = await runLogged(bash, [script, target, mirror, security, suite], {
+    const made = await runLogged(bash, [script, target, mirror, security, ...(item.inputs.suite ? [suite] : [])], {
       logFile,
       detail: ctx.detail,
       prefix: `building ${item.name}: `,

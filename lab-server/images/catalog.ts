@@ -23,7 +23,7 @@ export interface ImageSpec {
   parent?: string;
   /** Offline mode: built from a root filesystem (debootstrap) instead of a Dockerfile. */
   rootfs?: boolean;
-  /** Debian suite of a rootfs image (bookworm when not given). */
+  /** Debian suite of a rootfs image, passed to its mkrootfs.sh (bookworm when not given). */
   suite?: string;
   /** Upstream mode: the official image pulled instead of building the recipe. */
   upstream?: string;
@@ -32,7 +32,7 @@ export interface ImageSpec {
 export const catalog: readonly ImageSpec[] = [
   { name: 'lab/base', tags: ['debian:bookworm', 'debian:12', 'debian:latest'], recipe: 'base', rootfs: true, upstream: 'debian:bookworm' },
   // Debian 13: the base of the service images, whose trixie packages are the versions the guide pins (MariaDB 11.8, WordPress 6.8).
-  { name: 'lab/base-trixie', tags: ['debian:trixie', 'debian:13'], recipe: 'base', rootfs: true, suite: 'trixie', upstream: 'debian:trixie' },
+  { name: 'lab/base-trixie', tags: ['debian:trixie', 'debian:13'], recipe: 'base-trixie', rootfs: true, suite: 'trixie', upstream: 'debian:trixie' },
   { name: 'lab/workspace', tags: ['lab/workspace:latest'], recipe: 'workspace', parent: 'lab/base' },
   { name: 'httpd', tags: ['httpd:latest', 'httpd:2.4'], recipe: 'httpd', parent: 'lab/base', upstream: 'httpd:2.4' },
   { name: 'busybox', tags: ['busybox:latest'], recipe: 'busybox', parent: 'lab/base', upstream: 'busybox:latest' },
@@ -109,7 +109,7 @@ export function planCatalog(mode: ImageMode, options: PlanOptions = {}): Planned
       const mirrors = options.mirrors ?? hostDebianMirrors();
       inputs.mirror = mirrors.mirror;
       inputs.security = mirrors.security;
-      inputs.suite = spec.suite ?? 'bookworm';
+      if (spec.suite) inputs.suite = spec.suite;
     }
 
     const files = readRecipeFiles(recipeDir);

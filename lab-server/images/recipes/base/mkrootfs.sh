@@ -1,9 +1,9 @@
 #!/bin/bash
-# Builds a Debian root filesystem (lab/base: bookworm; lab/base-trixie: trixie) in TARGET,
-# the way the official debian image is made: debootstrap --variant=minbase, then the small
-# tweaks debuerreotype applies for containers. The lab then `docker import`s TARGET.
+# Builds the root filesystem of lab/base (Debian bookworm) in TARGET, the way the
+# official debian image is made: debootstrap --variant=minbase, then the small tweaks
+# debuerreotype applies for containers. The lab then `docker import`s TARGET.
 #
-#   mkrootfs.sh TARGET MIRROR SECURITY_MIRROR [SUITE]
+#   mkrootfs.sh TARGET MIRROR SECURITY_MIRROR
 #
 # Runs as root on the host. Only writes inside TARGET.
 set -euo pipefail
@@ -11,7 +11,7 @@ set -euo pipefail
 target=$1
 mirror=${2:-http://deb.debian.org/debian}
 security=${3:-http://deb.debian.org/debian-security}
-suite=${4:-bookworm}
+suite=bookworm
 
 if [ -e "$target" ] && [ -n "$(ls -A "$target")" ]; then
   echo "mkrootfs: $target is not empty" >&2
