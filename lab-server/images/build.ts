@@ -247,7 +247,7 @@ function removeScratch(dir: string, detail: Detail): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** lab/base offline: debootstrap a bookworm root filesystem (recipes/base/mkrootfs.sh) and import it. */
+/** lab/base and lab/base-trixie offline: debootstrap a root filesystem of their suite (recipes/<recipe>/mkrootfs.sh) and import it. */
 async function buildRootfs(item: PlannedImage, ctx: BuildContext, logFile: string): Promise<void> {
   if (!isRoot()) {
     throw new PreflightError(
@@ -273,7 +273,8 @@ async function buildRootfs(item: PlannedImage, ctx: BuildContext, logFile: strin
     const bash = findExecutable('bash') ?? '/bin/bash';
     const mirror = item.inputs.mirror ?? 'http://deb.debian.org/debian';
     const security = item.inputs.security ?? 'http://deb.debian.org/debian-security';
-    const made = await runLogged(bash, [script, target, mirror, security], {
+    const suite = item.inputs.suite ?? 'bookworm';
+    const made = await runLogged(bash, [script, target, mirror, security, ...(item.inputs.suite ? [suite] : [])], {
       logFile,
       detail: ctx.detail,
       prefix: `building ${item.name}: `,
@@ -300,7 +301,7 @@ async function buildRootfs(item: PlannedImage, ctx: BuildContext, logFile: strin
       const stream = await ctx.docker.importImage(tar.stdout, {
         repo,
         tag,
-        message: `debootstrap --variant=minbase bookworm ${mirror}`,
+        message: `debootstrap --variant=minbase ${suite} ${mirror}`,
         changes: ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'CMD ["bash"]', `LABEL ${labels}`],
       });
       error = await follow(ctx.docker, stream, () => {});

@@ -23,15 +23,23 @@ export interface ImageSpec {
   parent?: string;
   /** Offline mode: built from a root filesystem (debootstrap) instead of a Dockerfile. */
   rootfs?: boolean;
+  /** Debian suite of a rootfs image, passed to its mkrootfs.sh (bookworm when not given). */
+  suite?: string;
   /** Upstream mode: the official image pulled instead of building the recipe. */
   upstream?: string;
 }
 
 export const catalog: readonly ImageSpec[] = [
   { name: 'lab/base', tags: ['debian:bookworm', 'debian:12', 'debian:latest'], recipe: 'base', rootfs: true, upstream: 'debian:bookworm' },
+  // Debian 13: the base of the service images, whose trixie packages are the versions the guide pins (MariaDB 11.8, WordPress 6.8).
+  { name: 'lab/base-trixie', tags: ['debian:trixie', 'debian:13'], recipe: 'base-trixie', rootfs: true, suite: 'trixie', upstream: 'debian:trixie' },
   { name: 'lab/workspace', tags: ['lab/workspace:latest'], recipe: 'workspace', parent: 'lab/base' },
   { name: 'httpd', tags: ['httpd:latest', 'httpd:2.4'], recipe: 'httpd', parent: 'lab/base', upstream: 'httpd:2.4' },
   { name: 'busybox', tags: ['busybox:latest'], recipe: 'busybox', parent: 'lab/base', upstream: 'busybox:latest' },
+  { name: 'mariadb', tags: ['mariadb:latest', 'mariadb:11', 'mariadb:11.8'], recipe: 'mariadb', parent: 'lab/base-trixie', upstream: 'mariadb:11.8' },
+  { name: 'wordpress', tags: ['wordpress:latest', 'wordpress:6', 'wordpress:6.8', 'wordpress:6.8-apache'], recipe: 'wordpress', parent: 'lab/base-trixie', upstream: 'wordpress:6.8-apache' },
+  { name: 'nginx', tags: ['nginx:latest', 'nginx:1.26'], recipe: 'nginx', parent: 'lab/base-trixie', upstream: 'nginx:1.26' },
+  { name: 'registry', tags: ['registry:2', 'registry:2.8'], recipe: 'registry', parent: 'lab/base-trixie', upstream: 'registry:2' },
 ];
 
 /** Recipe of the upstream mode's relabelling build (FROM the pulled image, plus the lab's labels). */
@@ -101,6 +109,7 @@ export function planCatalog(mode: ImageMode, options: PlanOptions = {}): Planned
       const mirrors = options.mirrors ?? hostDebianMirrors();
       inputs.mirror = mirrors.mirror;
       inputs.security = mirrors.security;
+      if (spec.suite) inputs.suite = spec.suite;
     }
 
     const files = readRecipeFiles(recipeDir);

@@ -148,11 +148,21 @@ describe('the shipped catalog', () => {
 
   it('tags the names the guide uses', () => {
     const tags = catalog.flatMap((s) => s.tags);
-    for (const tag of ['debian:bookworm', 'debian:latest', 'busybox:latest', 'httpd:latest', 'httpd:2.4']) expect(tags).toContain(tag);
+    const used = ['debian:bookworm', 'debian:latest', 'debian:trixie', 'busybox:latest', 'httpd:latest', 'httpd:2.4'];
+    used.push('mariadb:latest', 'mariadb:11.8', 'wordpress:latest', 'wordpress:6.8-apache', 'nginx:latest', 'registry:2');
+    for (const tag of used) expect(tags).toContain(tag);
+    expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  it('builds debian:trixie with the suite as an input, and lab/base without one (its hash predates suites)', () => {
+    const plan = planCatalog('offline', { mirrors });
+    expect(plan.find((p) => p.name === 'lab/base-trixie')).toMatchObject({ kind: 'rootfs', inputs: { ...mirrors, suite: 'trixie' } });
+    expect(plan.find((p) => p.name === 'lab/base')!.inputs).toEqual(mirrors);
+    for (const name of ['mariadb', 'wordpress', 'nginx', 'registry']) expect(plan.find((p) => p.name === name)).toMatchObject({ kind: 'dockerfile', parent: 'lab/base-trixie' });
   });
 
   it('has Dockerfiles that take the BASE build argument, and an executable httpd-foreground', () => {
-    for (const recipe of ['workspace', 'httpd', 'busybox', 'upstream']) {
+    for (const recipe of ['workspace', 'httpd', 'busybox', 'upstream', 'mariadb', 'wordpress', 'nginx', 'registry']) {
       const dockerfile = fs.readFileSync(path.join(defaultRecipesRoot, recipe, 'Dockerfile'), 'utf8');
       expect(dockerfile).toMatch(/^ARG BASE$/m);
       expect(dockerfile).toMatch(/^FROM \$\{BASE\}/m);
