@@ -54,7 +54,8 @@ export const aliasPrefix = (tenant: Tenant) => `${ALIAS_DOMAIN}/${tenant.instanc
 
 /** The engine tag that stands for a learner's `name:tag`. */
 export function aliasOf(tenant: Tenant, ref: ImageRef): string {
-  return `${aliasPrefix(tenant)}${ref.domain}/${ref.path}:${ref.tag}`;
+  // A registry's port cannot appear in a path component: localhost:5000 becomes localhost_5000.
+  return `${aliasPrefix(tenant)}${ref.domain.replace(/:(\d+)$/, '_$1')}/${ref.path}:${ref.tag}`;
 }
 
 /** Engine repo:tag → the learner's familiar name, or undefined when it is not one of theirs. */
@@ -66,7 +67,7 @@ export function unalias(tenant: Tenant, repoTag: string): string | undefined {
   const hasTag = colon > rest.lastIndexOf('/');
   const [domain, ...path] = (hasTag ? rest.slice(0, colon) : rest).split('/');
   if (!domain || path.length === 0) return undefined;
-  return familiar({ domain, path: path.join('/'), tag: hasTag ? rest.slice(colon + 1) : 'latest' }, hasTag);
+  return familiar({ domain: domain.replace(/_(\d+)$/, ':$1'), path: path.join('/'), tag: hasTag ? rest.slice(colon + 1) : 'latest' }, hasTag);
 }
 
 /** References into the lab's private alias space are never accepted from a learner. */

@@ -122,6 +122,19 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" myapp')).toBe('myapp:1.0\n');
   });
 
+  it('the lab registry: login, tag, push, remove, pull back', async () => {
+    expect(await ok('docker login localhost:5000 -u student -p docker-lab 2>&1')).toContain('Login Succeeded');
+    await ok('docker tag myapp:1.0 localhost:5000/myapp:1.0');
+    const pushed = await ok('docker push localhost:5000/myapp:1.0 2>&1');
+    expect(pushed).toContain('The push refers to repository [localhost:5000/myapp]');
+    expect(pushed).toMatch(/1\.0: digest: sha256:[0-9a-f]{64}/);
+    await ok('docker rmi localhost:5000/myapp:1.0');
+    expect(await ok('docker pull localhost:5000/myapp:1.0 2>&1')).toContain('localhost:5000/myapp:1.0');
+    expect(await ok('docker run --rm localhost:5000/myapp:1.0')).toBe('built\n');
+    const elsewhere = await learner.sh('docker push myapp:1.0');
+    expect(elsewhere.stderr).toContain('lab policy: the lab has no internet access');
+  });
+
   it('save and load: the tarball carries the learner’s own tag names', async () => {
     await ok('docker save -o ~/myapp.tar myapp:1.0');
     expect(await ok('tar -xOf ~/myapp.tar manifest.json')).toContain('"myapp:1.0"');
