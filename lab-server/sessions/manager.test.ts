@@ -6,18 +6,21 @@ import { EXTENSION_MS, SessionManager } from './manager';
 
 /** A stand-in for the engine: enough of dockerode for the manager's bookkeeping, nothing more. */
 function fakeDocker() {
-  const containers = new Map<string, { labels: Record<string, string>; running: boolean }>();
+  const containers = new Map<string, { id: string; labels: Record<string, string>; running: boolean }>();
   let next = 0;
   const docker = {
     createNetwork: async () => ({}),
     createContainer: async (options: { name: string; Labels: Record<string, string> }) => {
       const id = `c${++next}`;
-      containers.set(options.name, { labels: options.Labels, running: false });
+      containers.set(options.name, { id, labels: options.Labels, running: false });
       return { id, start: async () => void (containers.get(options.name)!.running = true) };
     },
-    getContainer: (name: string) => ({ remove: async () => void containers.delete(name) }),
+    getContainer: (name: string) => ({
+      remove: async () => void containers.delete(name),
+      inspect: async () => ({ State: { Running: true, OOMKilled: false } }),
+    }),
     getNetwork: () => ({ remove: async () => undefined }),
-    listContainers: async () => [],
+    listContainers: async () => [...containers.values()].map((c) => ({ Id: c.id, Labels: c.labels, State: c.running ? 'running' : 'exited' })),
     listNetworks: async () => [],
   };
   return { docker: docker as unknown as Docker, containers };
@@ -111,6 +114,23 @@ describe('SessionManager', () => {
     await vi.waitFor(() => expect(ended).toEqual(['f:idle']));
     expect(sessions.status(idle).message).toMatch(/without input/);
     expect(sessions.status(busy).state).toBe('ready');
+    sessions.stop();
+  });
+
+  it('says why a workspace stopped under it: out of memory, or its container gone', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval'] });
+    const { sessions, containers } = manager({ LAB_WORKSPACE_MEMORY_MB: '256' });
+    const hog = '1'.repeat(32);
+    const removed = '2'.repeat(32);
+    sessions.request(hog, 'ip1');
+    sessions.request(removed, 'ip2');
+    await vi.waitFor(() => expect(sessions.status(removed).state).toBe('ready'));
+    await sessions.markExited(hog, true);
+    expect(sessions.status(hog)).toMatchObject({ state: 'ended', message: expect.stringMatching(/ran out of memory \(its limit is 256 MiB\)/) });
+    for (const [name, c] of containers) if (c.labels['lab.learner'] === removed) containers.delete(name);
+    await sessions.start(1000);
+    vi.advanceTimersByTime(1000);
+    await vi.waitFor(() => expect(sessions.status(removed)).toMatchObject({ state: 'ended', message: expect.stringMatching(/container exited or was removed/) }));
     sessions.stop();
   });
 });

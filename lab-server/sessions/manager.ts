@@ -14,7 +14,7 @@ const ENDED_MEMORY_MS = 60 * MINUTE;
 /** A queued learner who has not asked for their status this long (tab closed) leaves the queue. */
 export const QUEUE_STALE_MS = 30_000;
 
-export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited';
+export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited' | 'oom';
 
 interface WorkspaceRecord {
   learnerId: string;
@@ -27,13 +27,14 @@ interface WorkspaceRecord {
   error?: string;
 }
 
-const endMessages: Record<EndReason, string> = {
+const endMessages = (config: LabConfig): Record<EndReason, string> => ({
   ended: 'You ended this lab. Start it again for a fresh workspace.',
   expired: 'This lab reached its time limit and was removed. Start it again for a fresh workspace.',
-  idle: 'This lab was stopped after a long time without input. Start it again for a fresh workspace.',
+  idle: `This lab was stopped after ${config.idleTimeoutMinutes} minutes without input. Start it again for a fresh workspace.`,
   reset: 'The workspace is being replaced by a fresh one.',
-  exited: 'The workspace stopped (it may have run out of memory). Reset it to get a fresh one.',
-};
+  exited: 'Your workspace stopped: its container exited or was removed. Start a new lab for a fresh workspace.',
+  oom: `Your workspace ran out of memory (its limit is ${config.workspaceMemoryMb} MiB) and stopped. Start a new lab for a fresh workspace.`,
+});
 
 /**
  * Owns every learner's workspace: starts it (or queues the learner when the lab is full),
@@ -97,7 +98,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     if (position >= 0) this.queue[position]!.seenAt = Date.now();
     if (position >= 0) return { state: 'queued', queuePosition: position + 1, message: `The lab is full; you are number ${position + 1} in the queue.` };
     const ended = this.ended.get(learnerId);
-    if (ended && Date.now() - ended.at < ENDED_MEMORY_MS) return { state: 'ended', message: endMessages[ended.reason] };
+    if (ended && Date.now() - ended.at < ENDED_MEMORY_MS) return { state: 'ended', message: endMessages(this.config)[ended.reason] };
     return { state: 'none' };
   }
 
@@ -122,6 +123,12 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   touch(learnerId: string): void {
     const record = this.records.get(learnerId);
     if (record) record.lastActivityAt = Date.now();
+  }
+
+  /** "I'm still here": the learner answered the idle warning without typing in a terminal. */
+  keepAlive(learnerId: string): SessionStatus {
+    this.touch(learnerId);
+    return this.status(learnerId);
   }
 
   extend(learnerId: string): SessionStatus {
@@ -161,9 +168,24 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }
   }
 
-  /** Called when a workspace's container died under us (OOM, killed). */
-  async markExited(learnerId: string): Promise<void> {
-    if (this.records.has(learnerId)) await this.end(learnerId, 'exited');
+  /**
+   * Called when a workspace's container died under us (out of memory, killed, removed). Ends the
+   * session at once and synchronously (its panes close before this returns), so the page learns why.
+   */
+  async markExited(learnerId: string, outOfMemory?: boolean): Promise<void> {
+    const record = this.records.get(learnerId);
+    if (record?.state !== 'ready') return;
+    if (outOfMemory === undefined) outOfMemory = await this.wasOomKilled(record.containerId!);
+    if (this.records.get(learnerId) === record) await this.end(learnerId, outOfMemory ? 'oom' : 'exited');
+  }
+
+  /** Whether the engine recorded an out-of-memory kill in the learner's container. */
+  private async wasOomKilled(containerId: string): Promise<boolean> {
+    try {
+      return (await this.docker.getContainer(containerId).inspect()).State.OOMKilled === true;
+    } catch {
+      return false;
+    }
   }
 
   private describe(record: WorkspaceRecord): SessionStatus {
@@ -173,6 +195,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       state: record.state,
       expiresAt: record.expiresAt,
       idleDeadline: record.lastActivityAt + this.config.idleTimeoutMinutes * MINUTE,
+      // Warned 5 minutes ahead (half the timeout when an operator sets it shorter than 10 minutes).
+      idleWarningMs: Math.min(IDLE_WARNING_MS, (this.config.idleTimeoutMinutes * MINUTE) / 2),
       canExtend: record.expiresAt < cap,
     };
   }
@@ -236,9 +260,16 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     try {
       // Orphans: containers we labelled that have no live record (a crash mid-start, a manual docker start…).
       const ready = new Set([...this.records.values()].map((r) => r.learnerId));
-      for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
+      const readyBefore = new Set([...this.records.values()].filter((r) => r.state === 'ready').map((r) => r.containerId));
+      const listed = await listWorkspaces(this.docker, this.instance, { all: true });
+      for (const workspace of listed) {
         if (!ready.has(workspace.learnerId)) await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
-        else if (workspace.state !== 'running' && this.records.get(workspace.learnerId)?.state === 'ready') await this.markExited(workspace.learnerId);
+        else if (workspace.state !== 'running') await this.markExited(workspace.learnerId);
+      }
+      // A ready workspace whose container is gone altogether (removed behind our back).
+      const present = new Set(listed.map((workspace) => workspace.id));
+      for (const record of [...this.records.values()]) {
+        if (record.state === 'ready' && readyBefore.has(record.containerId) && !present.has(record.containerId!)) await this.markExited(record.learnerId, false);
       }
       await this.reapOrphanNetworks();
     } catch (error) {
