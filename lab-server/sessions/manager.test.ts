@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config';
@@ -131,6 +134,22 @@ describe('SessionManager', () => {
     await sessions.start(1000);
     vi.advanceTimersByTime(1000);
     await vi.waitFor(() => expect(sessions.status(removed)).toMatchObject({ state: 'ended', message: expect.stringMatching(/container exited or was removed/) }));
+    sessions.stop();
+  });
+
+  it('keeps a warm pool within the global cap: starts claim from it at once, then the queue takes over', async () => {
+    const { sessions } = manager({ LAB_WARM_POOL: '2', LAB_MAX_WORKSPACES: '3', LAB_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'lab-pool-')) });
+    await sessions.start(60_000);
+    await vi.waitFor(() => expect(sessions.warmWorkspaces).toBe(2));
+    expect(sessions.request('a'.repeat(32), 'ip1').state).toBe('ready'); // claimed, nothing to boot
+    await vi.waitFor(() => expect(sessions.warmWorkspaces).toBe(2)); // 1 claimed + 2 warm = the cap
+    expect(sessions.request('b'.repeat(32), 'ip2').state).toBe('ready');
+    await settle();
+    expect(sessions.warmWorkspaces).toBe(1); // 2 claimed + 1 warm: no room for another
+    expect(sessions.request('c'.repeat(32), 'ip3').state).toBe('ready');
+    expect(sessions.request('d'.repeat(32), 'ip4')).toMatchObject({ state: 'queued', queuePosition: 1 });
+    await sessions.end('a'.repeat(32));
+    await vi.waitFor(() => expect(sessions.status('d'.repeat(32)).state).toBe('ready'));
     sessions.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import type { LabConfig } from '../config';
@@ -5,6 +6,7 @@ import type { Logger } from '../log';
 import type { SessionStatus } from '../protocol/session';
 import { instanceIdFor, LABEL } from '../runtime/labels';
 import { createWorkspace, listLabNetworks, listWorkspaces, removeWorkspace } from '../runtime/workspaces';
+import { ClaimStore } from './claims';
 
 const MINUTE = 60_000;
 export const EXTENSION_MS = 30 * MINUTE;
@@ -25,6 +27,13 @@ interface WorkspaceRecord {
   expiresAt: number;
   lastActivityAt: number;
   error?: string;
+  /** Set when the workspace came from the warm pool: its Docker objects are named after this id, not the learner. */
+  poolId?: string;
+}
+
+interface PoolMember {
+  poolId: string;
+  containerId: string;
 }
 
 const endMessages = (config: LabConfig): Record<EndReason, string> => ({
@@ -46,6 +55,12 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   private readonly queue: Array<{ learnerId: string; clientIp: string; seenAt: number }> = [];
   private readonly ended = new Map<string, { reason: EndReason; at: number }>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Warm workspaces nobody has claimed yet, oldest first. */
+  private readonly pool: PoolMember[] = [];
+  private readonly poolCreating = new Set<string>();
+  private filling = false;
+  private stopped = false;
+  private readonly claims: ClaimStore;
   readonly instance: string;
 
   constructor(
@@ -56,12 +71,29 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   ) {
     super();
     this.instance = instanceIdFor(config.dataDir);
+    this.claims = new ClaimStore(config.dataDir);
   }
 
   /** Re-adopts labelled workspaces, reaps the ones that cannot be adopted, and starts the timers. */
   async start(sweepEveryMs = 15_000): Promise<void> {
     const now = Date.now();
+    const claimed = new Set<string>();
     for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
+      if (workspace.labels[LABEL.pool] === '1') {
+        // A warm-pool workspace: its owner, if any, is in the claims file (labels are fixed at creation).
+        const poolId = workspace.learnerId;
+        const claim = this.claims.get(poolId);
+        const running = workspace.state === 'running';
+        if (running && claim && claim.expiresAt > now && !this.records.has(claim.learnerId)) {
+          this.records.set(claim.learnerId, { ...claim, state: 'ready', containerId: workspace.id, lastActivityAt: now, poolId });
+          claimed.add(poolId);
+        } else if (running && !claim && this.pool.length < this.config.warmPool) {
+          this.pool.push({ poolId, containerId: workspace.id });
+        } else {
+          await removeWorkspace(this.docker, this.instance, poolId).catch(() => undefined);
+        }
+        continue;
+      }
       const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
       if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
         await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
@@ -77,14 +109,28 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         lastActivityAt: now,
       });
     }
+    this.claims.retain(claimed);
     await this.reapOrphanNetworks();
     if (this.records.size > 0) this.logger.info({ adopted: this.records.size }, 're-adopted running workspaces');
     this.sweepTimer = setInterval(() => void this.sweep(), sweepEveryMs);
     this.sweepTimer.unref();
+    void this.fillPool();
   }
 
+  /** Stops the timers and the pool's refilling. Workspaces stay on the engine for the next start to adopt. */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.sweepTimer);
+  }
+
+  /** Warm workspaces ready to be claimed. */
+  get warmWorkspaces(): number {
+    return this.pool.length;
+  }
+
+  /** Removes every unclaimed warm workspace (tests, or an operator turning the pool off). */
+  async drainPool(): Promise<void> {
+    for (const member of this.pool.splice(0)) await removeWorkspace(this.docker, this.instance, member.poolId).catch(() => undefined);
   }
 
   get running(): number {
@@ -137,6 +183,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
     record.expiresAt = Math.min(cap, Math.max(record.expiresAt, Date.now()) + EXTENSION_MS);
     record.lastActivityAt = Date.now();
+    if (record.poolId) this.claims.set(record.poolId, { learnerId, clientIp: record.clientIp, createdAt: record.createdAt, expiresAt: record.expiresAt });
     return this.describe(record);
   }
 
@@ -149,10 +196,12 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   async end(learnerId: string, reason: EndReason = 'ended'): Promise<SessionStatus> {
     const queued = this.queue.findIndex((entry) => entry.learnerId === learnerId);
     if (queued >= 0) this.queue.splice(queued, 1);
-    const had = this.records.delete(learnerId);
+    const record = this.records.get(learnerId);
+    this.records.delete(learnerId);
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
-    if (had) await removeWorkspace(this.docker, this.instance, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    if (record?.poolId) this.claims.delete(record.poolId);
+    if (record) await removeWorkspace(this.docker, this.instance, record.poolId ?? learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
     this.admitQueued();
     return this.status(learnerId);
   }
@@ -210,6 +259,16 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
 
   private launch(learnerId: string, clientIp: string): void {
     const now = Date.now();
+    const member = this.pool.shift();
+    if (member) {
+      // Claim a warm workspace: no container boot; the first shell is the only cost left.
+      const claim = { learnerId, clientIp, createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE };
+      this.records.set(learnerId, { ...claim, state: 'ready', containerId: member.containerId, lastActivityAt: now, poolId: member.poolId });
+      this.claims.set(member.poolId, claim);
+      this.logger.info({ learnerId, poolId: member.poolId }, 'workspace ready (warm pool)');
+      void this.fillPool();
+      return;
+    }
     const record: WorkspaceRecord = { learnerId, clientIp, state: 'starting', createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE, lastActivityAt: now };
     this.records.set(learnerId, record);
     const started = performance.now();
@@ -249,6 +308,46 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }
   }
 
+  /** Tops the warm pool up to --warm-pool, one workspace at a time, never beyond --max-workspaces in all. */
+  private async fillPool(): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
+    try {
+      while (!this.stopped && this.pool.length + this.poolCreating.size < this.config.warmPool && this.records.size + this.pool.length + this.poolCreating.size < this.config.maxWorkspaces) {
+        const poolId = `pool-${randomBytes(6).toString('hex')}`;
+        this.poolCreating.add(poolId);
+        try {
+          const workspace = await createWorkspace(this.docker, {
+            instance: this.instance,
+            image: this.image,
+            learnerId: poolId,
+            allowEgress: this.config.allowEgress,
+            limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
+            labels: { [LABEL.pool]: '1' },
+          });
+          if (this.stopped) await removeWorkspace(this.docker, this.instance, poolId).catch(() => undefined);
+          else this.pool.push({ poolId, containerId: workspace.id });
+        } catch (error) {
+          this.logger.warn({ err: error }, 'could not start a warm workspace; the pool refills on the next sweep');
+          return;
+        } finally {
+          this.poolCreating.delete(poolId);
+        }
+      }
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /** Names on the engine (the `lab.learner` label) of everything this server owns right now. */
+  private ownedNames(): Map<string, { learnerId?: string; poolId?: string }> {
+    const owned = new Map<string, { learnerId?: string; poolId?: string }>();
+    for (const record of this.records.values()) owned.set(record.poolId ?? record.learnerId, { learnerId: record.learnerId });
+    for (const member of this.pool) owned.set(member.poolId, { poolId: member.poolId });
+    for (const poolId of this.poolCreating) owned.set(poolId, {});
+    return owned;
+  }
+
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const [learnerId, at] of this.ended) if (now - at.at > ENDED_MEMORY_MS) this.ended.delete(learnerId);
@@ -259,12 +358,18 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }
     try {
       // Orphans: containers we labelled that have no live record (a crash mid-start, a manual docker start…).
-      const ready = new Set([...this.records.values()].map((r) => r.learnerId));
+      const owned = this.ownedNames();
       const readyBefore = new Set([...this.records.values()].filter((r) => r.state === 'ready').map((r) => r.containerId));
       const listed = await listWorkspaces(this.docker, this.instance, { all: true });
       for (const workspace of listed) {
-        if (!ready.has(workspace.learnerId)) await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
-        else if (workspace.state !== 'running') await this.markExited(workspace.learnerId);
+        const owner = owned.get(workspace.learnerId);
+        if (!owner) await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
+        else if (workspace.state !== 'running' && owner.learnerId) await this.markExited(owner.learnerId);
+        else if (workspace.state !== 'running' && owner.poolId) {
+          const index = this.pool.findIndex((member) => member.poolId === owner.poolId);
+          if (index >= 0) this.pool.splice(index, 1);
+          await removeWorkspace(this.docker, this.instance, owner.poolId).catch(() => undefined);
+        }
       }
       // A ready workspace whose container is gone altogether (removed behind our back).
       const present = new Set(listed.map((workspace) => workspace.id));
@@ -276,11 +381,13 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       this.logger.warn({ err: error }, 'sweep could not reach the engine');
     }
     this.admitQueued();
+    void this.fillPool();
   }
 
   private async reapOrphanNetworks(): Promise<void> {
+    const owned = this.ownedNames();
     for (const network of await listLabNetworks(this.docker, this.instance)) {
-      if (this.records.has(network.learnerId)) continue;
+      if (owned.has(network.learnerId)) continue;
       await this.docker
         .getNetwork(network.id)
         .remove()
