@@ -16,8 +16,12 @@ import { line, percentile, summary } from './stats';
 
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 8);
 const ECHO_SAMPLES = Number(process.env.BENCH_ECHO_SAMPLES ?? 400);
+const WARM_STARTS = Number(process.env.BENCH_WARM_STARTS ?? 8);
+/** Idle panes for the per-pane memory figure: four per learner (the per-learner cap). */
+const IDLE_PANES = Number(process.env.BENCH_IDLE_PANES ?? 16);
 
-const config = loadConfig([], { ...process.env, LAB_DATA_DIR: '.lab-data/bench', PORT: '0', LOG_LEVEL: 'silent' }, PROJECT_ROOT);
+// Every client here is 127.0.0.1: lift the per-address cap meant for a classroom (the idle-pane figure uses several learners).
+const config = loadConfig([], { LAB_MAX_WORKSPACES_PER_IP: '50', ...process.env, LAB_DATA_DIR: '.lab-data/bench', PORT: '0', LOG_LEVEL: 'silent' }, PROJECT_ROOT);
 const limits = { memoryMb: config.workspaceMemoryMb, cpus: config.workspaceCpus, pids: config.workspacePids };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -66,6 +70,68 @@ async function labColdStart(base: string): Promise<number> {
   await term.close();
   await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
   return ms;
+}
+
+/** Start → usable prompt when a warm workspace is waiting (a second lab server, its own data dir, --warm-pool 1). */
+async function warmStarts(docker: Docker): Promise<number[]> {
+  const warmConfig = { ...config, dataDir: `${config.dataDir}-warm`, warmPool: 1 };
+  const lab = await createLabServer(warmConfig, { serveSite: false, docker, logger: createLogger('silent', false) });
+  const base = await lab.listen();
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < WARM_STARTS; i++) {
+      const deadline = Date.now() + 60_000;
+      while (lab.sessions.warmWorkspaces < 1 && Date.now() < deadline) await sleep(50);
+      await sleep(300); // let the refill's engine work settle: time the claim, not a concurrent boot
+      samples.push(await labColdStart(base));
+    }
+  } finally {
+    await lab.sessions.drainPool();
+    await lab.close();
+  }
+  return samples;
+}
+
+/** Lab-server memory and workspace shell RSS per idle pane (each pane: a shell at its prompt, its ring and its screen mirror). */
+async function idlePaneMemory(base: string, lab: Awaited<ReturnType<typeof createLabServer>>): Promise<{ heapMb: number; rssMb: number; shellRssMb: number; panes: number }> {
+  const learners = Math.ceil(IDLE_PANES / 4);
+  const cookies: string[] = [];
+  for (let i = 0; i < learners; i++) cookies.push(await startSession(base));
+  try {
+    return await measureIdlePanes(base, lab, cookies);
+  } finally {
+    for (const cookie of cookies) await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
+  }
+}
+
+async function measureIdlePanes(base: string, lab: Awaited<ReturnType<typeof createLabServer>>, cookies: string[]) {
+  global.gc?.();
+  await sleep(200);
+  const before = process.memoryUsage();
+  const terms: TermClient[] = [];
+  const shellRss: number[] = [];
+  for (let i = 0; i < IDLE_PANES; i++) {
+    const term = new TermClient(base, cookies[Math.floor(i / 4)]);
+    term.maxOutputChars = 4096;
+    await term.hello(String((i % 4) + 1), null, 120, 30);
+    const rss = Number((await term.run('ps -o rss= -p $$')).match(/(\d+)\s*$/m)?.[1]);
+    if (Number.isFinite(rss)) shellRss.push(rss / 1024);
+    terms.push(term);
+  }
+  // The client side of this process holds a little too (sockets, 4 KiB of text each): counted against us.
+  await sleep(1000);
+  global.gc?.();
+  await sleep(200);
+  const after = process.memoryUsage();
+  const panes = lab.panes.size;
+  for (const term of terms) await term.close();
+  const per = (bytes: number) => bytes / panes / 1024 / 1024;
+  return {
+    heapMb: per(after.heapUsed + after.external - before.heapUsed - before.external),
+    rssMb: per(after.rss - before.rss),
+    shellRssMb: shellRss.reduce((a, b) => a + b, 0) / Math.max(1, shellRss.length),
+    panes,
+  };
 }
 
 async function rawEcho(docker: Docker, containerId: string): Promise<number[]> {
@@ -153,6 +219,11 @@ async function main(): Promise<void> {
   line('cold start → usable prompt (lab, HTTP+WS)', summary(ours, 0), '≤ 800 / 1500 ms, ≤ 1.5× raw');
   line('  baseline: raw dockerode create+start+exec', summary(raw, 0), '');
   line('  ratio lab/raw at p50', (percentile(ours, 50) / percentile(raw, 50)).toFixed(2) + '×', '≤ 1.5×');
+  const warm = await warmStarts(docker);
+  line('warm-pool start → usable prompt (--warm-pool 1)', summary(warm, 0), '≤ 200 ms (p50)');
+
+  const idle = await idlePaneMemory(base, lab);
+  line(`per idle pane (${idle.panes} panes, 120×30)`, `server heap+external ${idle.heapMb.toFixed(2)} MB, RSS ${idle.rssMb.toFixed(2)} MB; shell RSS ${idle.shellRssMb.toFixed(2)} MB`, '≤ 3 MB / ≤ 10 MB');
 
   const cookie = await startSession(base);
   const term = new TermClient(base, cookie);
