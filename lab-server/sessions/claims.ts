@@ -3,10 +3,11 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * Who owns which warm-pool workspace. A pooled container is created before anyone claims it, and
- * Docker labels cannot change after creation, so the learner, their address and their deadlines
- * live here (in the data directory) instead of on the container. A restarted lab server reads
- * this to re-adopt claimed pool workspaces exactly as it re-adopts labelled ones.
+ * What the labels of a workspace cannot say, because Docker labels are fixed at creation: who owns
+ * a warm-pool workspace (made before anyone claimed it), and a deadline moved by an extension.
+ * Kept in the data directory, keyed by the workspace's name on the engine (its `lab.learner`
+ * label: the learner id, or the pool id); a restarted lab server reads it when it re-adopts.
+ * (A stand-in for the planned SQLite store: one small JSON file.)
  */
 const claimSchema = z.object({
   learnerId: z.string().regex(/^[a-z0-9]{1,64}$/),
@@ -16,14 +17,14 @@ const claimSchema = z.object({
 });
 export type Claim = z.infer<typeof claimSchema>;
 
-const fileSchema = z.record(z.string().regex(/^pool-[a-z0-9]{1,40}$/), claimSchema);
+const fileSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), claimSchema);
 
 export class ClaimStore {
   private claims: Record<string, Claim>;
   private readonly file: string;
 
   constructor(dataDir: string) {
-    this.file = path.join(dataDir, 'warm-pool-claims.json');
+    this.file = path.join(dataDir, 'workspaces.json');
     this.claims = ClaimStore.read(this.file);
   }
 
@@ -36,25 +37,25 @@ export class ClaimStore {
     }
   }
 
-  get(poolId: string): Claim | undefined {
-    return this.claims[poolId];
+  get(name: string): Claim | undefined {
+    return this.claims[name];
   }
 
-  set(poolId: string, claim: Claim): void {
-    this.claims[poolId] = claim;
+  set(name: string, claim: Claim): void {
+    this.claims[name] = claim;
     this.save();
   }
 
-  delete(poolId: string): void {
-    if (!(poolId in this.claims)) return;
-    delete this.claims[poolId];
+  delete(name: string): void {
+    if (!(name in this.claims)) return;
+    delete this.claims[name];
     this.save();
   }
 
-  /** Forgets claims whose workspace no longer exists. */
-  retain(poolIds: Set<string>): void {
+  /** Forgets the entries of workspaces that no longer exist. */
+  retain(names: Set<string>): void {
     const before = Object.keys(this.claims).length;
-    for (const poolId of Object.keys(this.claims)) if (!poolIds.has(poolId)) delete this.claims[poolId];
+    for (const name of Object.keys(this.claims)) if (!names.has(name)) delete this.claims[name];
     if (Object.keys(this.claims).length !== before) this.save();
   }
 

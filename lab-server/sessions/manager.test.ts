@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -31,14 +31,22 @@ function fakeDocker() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+const dataDirs: string[] = [];
+
 function manager(env: Record<string, string>) {
-  const config = loadConfig([], { LAB_DATA_DIR: '/tmp/lab-unit', ...env }, '/');
+  // A data directory of its own: the manager keeps extensions and warm-pool claims there.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lab-unit-'));
+  dataDirs.push(dataDir);
+  const config = loadConfig([], { LAB_DATA_DIR: dataDir, ...env }, '/');
   const { docker, containers } = fakeDocker();
   return { sessions: new SessionManager(docker, config, 'lab/workspace:test', createLogger('silent', false)), containers, config };
 }
 
 describe('SessionManager', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('queues learners beyond capacity with their position, and admits them when a seat frees', async () => {
     const { sessions } = manager({ LAB_MAX_WORKSPACES: '1' });
@@ -138,7 +146,7 @@ describe('SessionManager', () => {
   });
 
   it('keeps a warm pool within the global cap: starts claim from it at once, then the queue takes over', async () => {
-    const { sessions } = manager({ LAB_WARM_POOL: '2', LAB_MAX_WORKSPACES: '3', LAB_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'lab-pool-')) });
+    const { sessions } = manager({ LAB_WARM_POOL: '2', LAB_MAX_WORKSPACES: '3' });
     await sessions.start(60_000);
     await vi.waitFor(() => expect(sessions.warmWorkspaces).toBe(2));
     expect(sessions.request('a'.repeat(32), 'ip1').state).toBe('ready'); // claimed, nothing to boot

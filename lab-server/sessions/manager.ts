@@ -80,7 +80,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const claimed = new Set<string>();
     for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
       if (workspace.labels[LABEL.pool] === '1') {
-        // A warm-pool workspace: its owner, if any, is in the claims file (labels are fixed at creation).
+        // A warm-pool workspace: its owner, if any, is in the data directory (labels are fixed at creation).
         const poolId = workspace.learnerId;
         const claim = this.claims.get(poolId);
         const running = workspace.state === 'running';
@@ -94,7 +94,9 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         }
         continue;
       }
-      const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
+      // An extension moved the deadline after the label was written: the data directory has the later one.
+      const extended = this.claims.get(workspace.learnerId)?.expiresAt ?? 0;
+      const expiresAt = Math.max(Number(workspace.labels[LABEL.expiresAt]), extended);
       if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
         await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         continue;
@@ -108,6 +110,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         expiresAt,
         lastActivityAt: now,
       });
+      claimed.add(workspace.learnerId);
     }
     this.claims.retain(claimed);
     await this.reapOrphanNetworks();
@@ -183,7 +186,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
     record.expiresAt = Math.min(cap, Math.max(record.expiresAt, Date.now()) + EXTENSION_MS);
     record.lastActivityAt = Date.now();
-    if (record.poolId) this.claims.set(record.poolId, { learnerId, clientIp: record.clientIp, createdAt: record.createdAt, expiresAt: record.expiresAt });
+    // Labels cannot change: keep the new deadline where a restarted server will find it.
+    this.claims.set(record.poolId ?? learnerId, { learnerId, clientIp: record.clientIp, createdAt: record.createdAt, expiresAt: record.expiresAt });
     return this.describe(record);
   }
 
@@ -200,7 +204,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     this.records.delete(learnerId);
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
-    if (record?.poolId) this.claims.delete(record.poolId);
+    if (record) this.claims.delete(record.poolId ?? learnerId);
     if (record) await removeWorkspace(this.docker, this.instance, record.poolId ?? learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
     this.admitQueued();
     return this.status(learnerId);

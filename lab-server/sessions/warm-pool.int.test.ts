@@ -49,7 +49,7 @@ describe('warm pool (real engine)', () => {
     const labels = (await first.docker.getContainer(containerId).inspect()).Config.Labels;
     expect(labels[LABEL.pool]).toBe('1');
     expect(labels[LABEL.learner]).not.toBe(learnerId);
-    const claims = JSON.parse(readFileSync(path.join(config.dataDir, 'warm-pool-claims.json'), 'utf8')) as Record<string, { learnerId: string }>;
+    const claims = JSON.parse(readFileSync(path.join(config.dataDir, 'workspaces.json'), 'utf8')) as Record<string, { learnerId: string }>;
     expect(claims[labels[LABEL.learner]!]?.learnerId).toBe(learnerId);
     await until(() => first.sessions.warmWorkspaces === 1, 60_000, 'the pool to refill');
     await first.close();
@@ -78,7 +78,7 @@ describe('warm pool (real engine)', () => {
     expect(gone).toBe(true);
     const networks = await second.docker.listNetworks({ filters: { label: [`${LABEL.learner}=${labels[LABEL.learner]}`] } });
     expect(networks).toHaveLength(0);
-    const claimsAfter = JSON.parse(readFileSync(path.join(config.dataDir, 'warm-pool-claims.json'), 'utf8')) as Record<string, unknown>;
+    const claimsAfter = JSON.parse(readFileSync(path.join(config.dataDir, 'workspaces.json'), 'utf8')) as Record<string, unknown>;
     expect(claimsAfter[labels[LABEL.learner]!]).toBeUndefined();
   });
 });
