@@ -12,6 +12,7 @@ import { createLogger } from '../lab-server/log';
 import { runPreflight } from '../lab-server/preflight';
 import { createWorkspace, removeWorkspace } from '../lab-server/runtime/workspaces';
 import { startSession, TermClient } from '../lab-server/testing/term-client';
+import { browserFigures } from './browser';
 import { line, percentile, summary } from './stats';
 
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 8);
@@ -251,6 +252,23 @@ async function main(): Promise<void> {
   await term.close();
   await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
   await lab.close();
+
+  if (process.env.BENCH_BROWSER !== '0') {
+    // A server that also serves the guide (its own data dir, so the two never reap each other's workspaces).
+    const site = await createLabServer({ ...config, dataDir: `${config.dataDir}-browser` }, { docker, logger: createLogger('silent', false) });
+    try {
+      const figures = await browserFigures(await site.listen());
+      line('keystroke → rendered in Chromium (DOM renderer)', summary(figures.echo), '≤ 16.7 / 33 ms (p50 / p99)');
+      line('  the same while another visible pane floods', summary(figures.echoUnderFlood), 'p99 ≤ 100 ms');
+      line(
+        `output into the browser (${figures.megabytes.toFixed(0)} MB base64)`,
+        `${figures.throughputMBs.toFixed(1)} MB/s, longest frame ${figures.longestFrameMs.toFixed(0)} ms`,
+        '≥ 15 MB/s, no frame > 100 ms',
+      );
+    } finally {
+      await site.close();
+    }
+  }
 }
 
 main().then(
