@@ -4,7 +4,6 @@
  * visible pane floods, and output throughput into the DOM renderer with the longest frame seen.
  */
 import { chromium, type Page } from '@playwright/test';
-import { percentile } from './stats';
 
 const KEY_SAMPLES = Number(process.env.BENCH_KEY_SAMPLES ?? 150);
 const THROUGHPUT_MB = Number(process.env.BENCH_THROUGHPUT_MB ?? 16);
@@ -113,5 +112,3 @@ export async function browserFigures(base: string, executablePath = process.env.
     await browser.close();
   }
 }
-
-
