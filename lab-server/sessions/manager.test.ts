@@ -160,4 +160,13 @@ describe('SessionManager', () => {
     await vi.waitFor(() => expect(sessions.status('d'.repeat(32)).state).toBe('ready'));
     sessions.stop();
   });
+
+  it('says so plainly when Docker has no address pool left for another network', async () => {
+    const { sessions } = manager({});
+    const docker = (sessions as unknown as { docker: { createNetwork: () => Promise<unknown> } }).docker;
+    docker.createNetwork = () =>
+      Promise.reject(Object.assign(new Error('(HTTP code 400) unexpected - could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network'), { statusCode: 400 }));
+    sessions.request('e'.repeat(32), 'ip1');
+    await vi.waitFor(() => expect(sessions.status('e'.repeat(32))).toMatchObject({ state: 'error', message: expect.stringMatching(/no network addresses left/) }));
+  });
 });

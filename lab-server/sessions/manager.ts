@@ -297,6 +297,11 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         record.state = 'error';
         record.error = describeStartFailure(error, this.image);
         this.logger.error({ err: error, learnerId }, 'workspace did not start');
+        if (ADDRESS_POOLS_FULL.test(error.message))
+          this.logger.error(
+            { running: this.records.size },
+            'Docker has no address pool left for another per-learner network: add "default-address-pools" to /etc/docker/daemon.json (see the README) and restart dockerd',
+          );
       },
     );
   }
@@ -400,7 +405,12 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 }
 
+/** dockerd's answer when its address pools have no room for another network (about 30 with the defaults). */
+export const ADDRESS_POOLS_FULL = /could not find an available, non-overlapping IPv4 address pool/i;
+
 function describeStartFailure(error: Error & { statusCode?: number }, image: string): string {
+  if (ADDRESS_POOLS_FULL.test(error.message))
+    return 'The lab has no network addresses left for another workspace. Try again when someone ends their lab; the operator can raise the limit (Docker’s default-address-pools, see the README).';
   if (error.statusCode === 404 && /image/i.test(error.message)) return `The lab image ${image} is missing on the server. Ask the operator to run npm run images.`;
   if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (error as NodeJS.ErrnoException).code === 'ENOENT') return 'The lab cannot reach its Docker engine right now. Try again in a minute.';
   return 'Your workspace could not be started. Try again; if it keeps failing, tell the operator.';
