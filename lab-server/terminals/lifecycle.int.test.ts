@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLabServer, type LabServer } from '../http/server';
 import { createLogger } from '../log';
 import { Close } from '../protocol/terminal';
@@ -33,9 +33,13 @@ describe('workspace and shell lifecycle (real engine)', () => {
     base = await lab.listen();
   }, 120_000);
 
+  // Each test's learner leaves when it is done: the per-address cap (3) would queue the next ones.
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    for (const cookie of cookies.splice(0)) await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } }).catch(() => undefined);
+  });
+
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    for (const cookie of cookies) await fetch(`${base}/api/lab/session`, { method: 'DELETE', headers: { cookie } }).catch(() => undefined);
     await lab?.close();
   });
 
@@ -119,5 +123,25 @@ describe('workspace and shell lifecycle (real engine)', () => {
     await nothing.until(() => nothing.closed !== undefined, 5_000, 'refusal');
     expect(nothing.closed?.code).toBe(Close.notFound);
     expect(lab.panes.get(learnerFromToken(cookie.split('=')[1]!).id, '3')).toBeUndefined(); // no shell was started for it
+  });
+
+  it('a flood read as fast as the page acks never lets the server’s screen mirror fall far behind', async () => {
+    const cookie = await session();
+    const term = client(cookie);
+    term.maxOutputChars = 4096;
+    await term.hello('1', null);
+    const pane = lab.panes.get(learnerFromToken(cookie.split('=')[1]!).id, '1')!;
+    term.type('yes\r');
+    let worst = 0;
+    const until = Date.now() + 2500;
+    while (Date.now() < until) {
+      worst = Math.max(worst, pane.mirrorBacklog);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    term.type('\x03');
+    expect(term.bytes).toBeGreaterThan(1024 * 1024); // it did flood
+    expect(worst).toBeLessThan(2 * 1024 * 1024); // 1 MiB watermark plus what one read brings
+    term.type('echo after-$((1+1))-flood\r');
+    await term.until(() => term.output.includes('after-2-flood'), 15_000, 'a prompt after the flood');
   });
 });

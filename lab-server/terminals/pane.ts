@@ -69,7 +69,9 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
     this.containerId = options.containerId;
     this.cols = options.cols;
     this.rows = options.rows;
-    this.mirror = createMirror(this.cols, this.rows);
+    this.mirror = createMirror(this.cols, this.rows, () => {
+      if (this.paused) this.updatePause();
+    });
     socket.on('data', (chunk: Buffer) => this.onOutput(chunk));
     socket.on('close', () => void this.onClosed());
     socket.on('error', () => socket.destroy());
@@ -258,8 +260,16 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
     this.updatePause();
   }
 
+  /** Bytes the screen mirror has not parsed yet (bounded by FLOW.mirrorHigh plus one read). */
+  get mirrorBacklog(): number {
+    return this.mirror.backlog;
+  }
+
   private updatePause(): void {
-    const shouldPause = this.owner ? this.unacked >= FLOW.high || (this.paused && this.unacked > FLOW.low) : this.detachedUnseen >= FLOW.detachedBudget;
+    // Two readers must keep up with the shell: the learner's terminal (acks) and our own mirror.
+    const clientBehind = this.owner ? this.unacked >= FLOW.high || (this.paused && this.unacked > FLOW.low) : this.detachedUnseen >= FLOW.detachedBudget;
+    const mirrorBehind = this.mirror.backlog >= FLOW.mirrorHigh || (this.paused && this.mirror.backlog > FLOW.mirrorLow);
+    const shouldPause = clientBehind || mirrorBehind;
     if (shouldPause && !this.paused) {
       this.paused = true;
       this.socket.pause();
