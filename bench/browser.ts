@@ -22,7 +22,11 @@ async function typeLine(page: Page, id: string, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** keydown (in the page) → the first animation frame after pane `id`'s rows changed. */
+/**
+ * keydown (in the page) → pane `id`'s rows changed. The DOM renderer changes the rows inside its
+ * animation-frame callback, so this is the frame the echo is painted in (waiting for another
+ * requestAnimationFrame would add a whole frame that the learner does not see).
+ */
 async function keystrokes(page: Page, id: string, samples: number): Promise<number[]> {
   await typeLine(page, id, 'cat');
   await page.waitForTimeout(300);
@@ -35,10 +39,8 @@ async function keystrokes(page: Page, id: string, samples: number): Promise<numb
           const timer = setTimeout(() => reject(new Error('no echo rendered')), 5000);
           const observer = new MutationObserver(() => {
             observer.disconnect();
-            requestAnimationFrame(() => {
-              clearTimeout(timer);
-              resolve(performance.now() - (window as unknown as BenchWindow).__bench.keydownAt);
-            });
+            clearTimeout(timer);
+            resolve(performance.now() - (window as unknown as BenchWindow).__bench.keydownAt);
           });
           observer.observe(rows, { childList: true, subtree: true, characterData: true });
         }),
