@@ -405,3 +405,67 @@ test.describe('isolation', () => {
     }
   });
 });
+
+test.describe('when things stop', () => {
+  test('a shell that exits says so and offers a new shell in the same workspace', async ({ page, context }) => {
+    await withHook(context);
+    await startLab(page);
+    await capture(page, 'echo kept > /root/kept.txt');
+    await run(page, 'exit');
+    await expect(pane(page)).toHaveAttribute('data-state', 'exited');
+    await expect(pane(page)).toContainText('Shell exited');
+    await expect(page.getByTestId('lab-state')).toHaveText('Ready');
+    await pane(page).getByRole('button', { name: 'New shell' }).click();
+    await waitForShell(page);
+    expect(await capture(page, 'cat /root/kept.txt')).toBe('kept');
+  });
+
+  test('a workspace that runs out of memory says so, and a new lab starts fresh', async ({ page, context }) => {
+    await withHook(context);
+    await startLab(page);
+    await capture(page, 'echo old > /root/old.txt');
+    // Make the workspace's init the out-of-memory killer's first choice, then exceed the limit.
+    await run(page, 'echo 1000 > /proc/1/oom_score_adj; head -c 700m /dev/zero | tail > /dev/null');
+    await expect(page.getByTestId('lab-state')).toHaveText('Ended', { timeout: 60_000 });
+    const banner = page.locator('.lab-banner');
+    await expect(banner).toContainText(/ran out of memory \(its limit is \d+ MiB\)/);
+    await expect(pane(page)).not.toContainText('Shell exited');
+    await banner.getByRole('button', { name: 'Start a new lab' }).click();
+    await waitForShell(page);
+    expect(await capture(page, 'cat /root/old.txt 2>/dev/null || echo fresh')).toBe('fresh');
+  });
+
+  test('the idle warning: “I’m still here” and typing both keep the lab running', async ({ page, context }) => {
+    await withHook(context);
+    await startLab(page);
+    // Stand in for 25 quiet minutes: the status the page polls says the idle stop is 4 minutes away.
+    let nearIdle = true;
+    await page.route('**/api/lab/session', async (route) => {
+      if (route.request().method() !== 'GET' || !nearIdle) return route.fallback();
+      const response = await route.fetch();
+      const body = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({ response, json: { ...body, idleDeadline: Date.now() + 4 * 60_000 } });
+    });
+    const warning = page.getByTestId('lab-idle-warning');
+    const poll = () => page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await poll();
+    await expect(warning).toContainText(/the lab stops in 3:5\d/);
+    await expect(page.getByTestId('lab-announcer')).toHaveText(/No input for a while/);
+
+    nearIdle = false;
+    const keepAlive = page.waitForRequest((request) => request.url().endsWith('/api/lab/session/keepalive') && request.method() === 'POST');
+    await warning.getByRole('button', { name: 'I’m still here' }).click();
+    await keepAlive;
+    await expect(warning).toHaveCount(0);
+
+    nearIdle = true;
+    await poll();
+    await expect(warning).toBeVisible();
+    nearIdle = false;
+    const typed = page.waitForRequest((request) => request.url().endsWith('/api/lab/session/keepalive'));
+    await pane(page).locator('.xterm-screen').click();
+    await page.keyboard.type('x');
+    await typed;
+    await expect(warning).toHaveCount(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionStatus } from '@/lab-server/protocol/session';
-import { commandToInput, derivePhase, INITIAL_LAB_STATE, LabController, paneIdFor, pollDelay, type PaneHandle } from './lab-controller';
+import { commandToInput, derivePhase, idleWarningLeft, INITIAL_LAB_STATE, LabController, paneIdFor, pollDelay, type PaneHandle } from './lab-controller';
 import type { ApiResult, SessionApi } from './session-api';
 import { parseError, parseStatus } from './session-api';
 
@@ -16,7 +16,7 @@ function fakeApi() {
     const next = queued[call]?.shift();
     return Promise.resolve(next ?? { ok: true as const, status: current });
   };
-  const api: SessionApi = { get: answer('get'), start: answer('start'), extend: answer('extend'), reset: answer('reset'), end: answer('end') };
+  const api: SessionApi = { get: answer('get'), start: answer('start'), extend: answer('extend'), reset: answer('reset'), end: answer('end'), keepAlive: answer('keepAlive') };
   return {
     api,
     calls,
@@ -90,6 +90,18 @@ describe('pure helpers', () => {
     expect(p({ status: { state: 'ready' }, offline: true }, 0)).toBe(1000);
     expect(p({ status: { state: 'ready' }, offline: true }, 9)).toBe(15_000);
     expect(pollDelay(INITIAL_LAB_STATE, 0)).toBeNull();
+  });
+
+  it('warns about the idle stop only inside the window the server names, and polls when it opens', () => {
+    const ready = (idleDeadline: number, idleWarningMs?: number) => ({ ...INITIAL_LAB_STATE, started: true, status: { state: 'ready' as const, idleDeadline, idleWarningMs } });
+    expect(idleWarningLeft(ready(1_000_000 + 6 * 60_000), 1_000_000)).toBeUndefined();
+    expect(idleWarningLeft(ready(1_000_000 + 4 * 60_000), 1_000_000)).toBe(4 * 60_000);
+    expect(idleWarningLeft(ready(1_000_000 + 4 * 60_000, 60_000), 1_000_000)).toBeUndefined();
+    expect(idleWarningLeft(ready(1_000_000 - 5), 1_000_000)).toBe(0);
+    // 6 minutes to the stop with a 5-minute warning: ask again just after the warning would start.
+    expect(pollDelay(ready(1_000_000 + 5 * 60_000 + 8_000), 0, 1_000_000)).toBe(8_250);
+    expect(pollDelay(ready(1_000_000 + 60 * 60_000), 0, 1_000_000)).toBe(15_000);
+    expect(pollDelay(ready(1_000_000 + 60_000), 0, 1_000_000)).toBe(15_000);
   });
 
   it('parses status and error bodies defensively', () => {
@@ -222,6 +234,31 @@ describe('LabController', () => {
     await lab.extend();
     expect(lab.getSnapshot().actionError).toBe('No more extensions.');
     expect(lab.phase).toBe('starting');
+  });
+
+  it('"I’m still here" and typing during the idle warning both tell the server at once', async () => {
+    const server = fakeApi();
+    let now = 1_000_000;
+    server.setStatus({ state: 'ready', idleDeadline: now + 60 * 60_000 });
+    const lab = new LabController({ api: server.api, now: () => now });
+    await lab.start();
+    lab.noteInput(); // no warning showing: nothing to say
+    expect(server.calls).not.toContain('keepAlive');
+    server.setStatus({ state: 'ready', idleDeadline: now + 2 * 60_000 });
+    await lab.refresh();
+    server.setStatus({ state: 'ready', idleDeadline: now + 30 * 60_000 });
+    lab.noteInput();
+    lab.noteInput(); // throttled
+    await vi.waitFor(() => expect(lab.getSnapshot().status?.idleDeadline).toBe(now + 30 * 60_000));
+    expect(server.calls.filter((call) => call === 'keepAlive')).toHaveLength(1);
+    now += 10_000;
+    server.setStatus({ state: 'ready', idleDeadline: now + 60_000 });
+    await lab.refresh();
+    server.setStatus({ state: 'ready', idleDeadline: now + 30 * 60_000 });
+    await lab.keepAlive();
+    expect(lab.getSnapshot().status?.idleDeadline).toBe(now + 30 * 60_000);
+    expect(lab.getSnapshot().announcement.text).toBe('The lab keeps running');
+    lab.dispose();
   });
 
   it('end forgets the lab for this tab', async () => {

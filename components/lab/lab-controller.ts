@@ -25,7 +25,9 @@
 import { stripPrompts } from '@/lib/content/code-text';
 import { createSessionApi, type ApiResult, type SessionApi } from './session-api';
 import {
+  DEFAULT_IDLE_WARNING_MS,
   derivePhase,
+  idleWarningLeft,
   INITIAL_LAB_STATE,
   MAX_PANES,
   PANE_IDS,
@@ -40,16 +42,21 @@ import {
 
 export * from './lab-state';
 
-/** Next status poll in ms, or null for none. */
-export function pollDelay(state: LabState, offlineAttempt: number): number | null {
+/** Next status poll in ms, or null for none. `now` is this clock (for the idle warning). */
+export function pollDelay(state: LabState, offlineAttempt: number, now = Date.now()): number | null {
   if (!state.started) return null;
   if (state.offline) return Math.min(15_000, 1000 * 2 ** Math.min(offlineAttempt, 4));
   switch (state.status?.state) {
     case 'queued':
     case 'starting':
       return 1000;
-    case 'ready':
-      return 15_000;
+    case 'ready': {
+      // Ask again right when the idle warning would start, so it shows only if the server agrees.
+      const { idleDeadline, idleWarningMs = DEFAULT_IDLE_WARNING_MS } = state.status;
+      if (idleDeadline === undefined) return 15_000;
+      const warnIn = idleDeadline - idleWarningMs - (now + state.clockSkew);
+      return warnIn > 0 ? Math.min(15_000, Math.max(500, warnIn + 250)) : 15_000;
+    }
     case 'error':
       return 5000;
     default:
@@ -127,6 +134,7 @@ export class LabController {
   private inflight: Promise<void> | undefined;
   private startPromise: Promise<void> | undefined;
   private lastAutoStart = -Infinity;
+  private lastInputKeepAlive = -Infinity;
   private runQueue: Promise<unknown> = Promise.resolve();
   private hydrated = false;
   private detached = false;
@@ -250,6 +258,25 @@ export class LabController {
     if (!this.state.actionError) this.announce('Lab time extended');
   }
 
+  /** "I'm still here" (the idle warning's button): restarts the idle countdown without typing. */
+  async keepAlive(): Promise<void> {
+    await this.action('keepalive', () => this.api.keepAlive());
+    if (!this.state.actionError) this.announce('The lab keeps running');
+  }
+
+  /**
+   * A pane sent input. The server already counts it as activity; while the idle warning shows,
+   * also say so over HTTP, so the warning goes away at once instead of at the next poll.
+   */
+  noteInput(): void {
+    if (idleWarningLeft(this.state, this.now() + this.state.clockSkew) === undefined) return;
+    if (this.now() - this.lastInputKeepAlive < 2000) return;
+    this.lastInputKeepAlive = this.now();
+    void this.api.keepAlive().then((result) => {
+      if (result.ok) this.apply(result, 'poll');
+    });
+  }
+
   /** A fresh workspace: every pane starts a new shell. */
   async reset(): Promise<void> {
     this.set({ epoch: this.state.epoch + 1, live: false, paneConn: {} });
@@ -316,7 +343,7 @@ export class LabController {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     if (this.disposed || this.detached) return;
-    const delay = pollDelay(this.state, this.offlineAttempt - 1);
+    const delay = pollDelay(this.state, this.offlineAttempt - 1, this.now());
     if (delay === null) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;

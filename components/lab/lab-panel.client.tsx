@@ -1,6 +1,7 @@
 'use client';
 
 import {
+  useEffect,
   useId,
   useRef,
   type KeyboardEvent as ReactKeyboardEvent,
@@ -11,7 +12,7 @@ import Link from 'next/link';
 import { TerminalPane } from '@/components/terminal/terminal-pane.client';
 import { formatDuration, speakDuration, useNow } from './clock';
 import type { LabController } from './lab-controller';
-import { derivePhase, MAX_PANES, type LabPhase, type LabState } from './lab-state';
+import { derivePhase, idleWarningLeft, MAX_PANES, type LabPhase, type LabState } from './lab-state';
 import { useLab, useLabState } from './lab-provider.client';
 
 export type LabPanelVariant = 'dock' | 'full';
@@ -101,8 +102,13 @@ function LabHeader({
   const clock = now + state.clockSkew;
   const workspace = phase === 'ready' || phase === 'reconnecting';
   const left = workspace && now > 0 && status?.expiresAt !== undefined ? status.expiresAt - clock : undefined;
-  const idleLeft = workspace && now > 0 && status?.idleDeadline !== undefined ? status.idleDeadline - clock : undefined;
+  const idleLeft = workspace && now > 0 ? idleWarningLeft(state, clock) : undefined;
   const badge = phase === 'queued' && status?.queuePosition ? `In queue: #${status.queuePosition}` : BADGES[phase];
+  // Say it once when the idle warning appears (the countdown itself is not a live region).
+  const warned = idleLeft !== undefined;
+  useEffect(() => {
+    if (warned) controller.announce('No input for a while: the lab stops in a few minutes unless you type something or press “I’m still here”.');
+  }, [warned, controller]);
 
   return (
     <header className="lab-header">
@@ -118,9 +124,15 @@ function LabHeader({
             <span className="visually-hidden">{speakDuration(left)} left</span>
           </span>
         ) : null}
-        {idleLeft !== undefined && idleLeft < 5 * 60_000 ? (
-          <span className="lab-idle" data-low="">
-            Stops in {formatDuration(idleLeft)} unless you type something
+        {idleLeft !== undefined ? (
+          <span className="lab-idle" data-low="" data-testid="lab-idle-warning">
+            <span>
+              No input for a while: the lab stops in <span aria-hidden="true">{formatDuration(idleLeft)}</span>
+              <span className="visually-hidden">{speakDuration(idleLeft)}</span> unless you type something.
+            </span>
+            <button type="button" className="lab-button" onClick={() => void controller.keepAlive()} disabled={busy !== null}>
+              {busy === 'keepalive' ? 'Keeping…' : 'I’m still here'}
+            </button>
           </span>
         ) : null}
       </div>

@@ -7,7 +7,7 @@ import type { ConnectionState } from '@/components/terminal/lab-socket';
 
 export type LabPhase = 'idle' | 'starting' | 'queued' | 'ready' | 'reconnecting' | 'ended' | 'error';
 export type PaneLayout = 'tabs' | 'split';
-export type LabAction = 'start' | 'extend' | 'reset' | 'end';
+export type LabAction = 'start' | 'extend' | 'reset' | 'end' | 'keepalive';
 export type PaneConnKind = ConnectionState['kind'];
 
 export const MAX_PANES = 4;
@@ -84,6 +84,21 @@ export function derivePhase(state: LabState): LabPhase {
     case 'error':
       return 'error';
   }
+}
+
+/** Used when the server does not say (older servers): warn this long before the idle stop. */
+export const DEFAULT_IDLE_WARNING_MS = 5 * 60_000;
+
+/**
+ * Milliseconds until the workspace stops for lack of input, when that is close enough to warn
+ * about (the server says how close: 5 minutes by default); otherwise undefined.
+ * `clock` is the server's time (this clock plus the skew).
+ */
+export function idleWarningLeft(state: LabState, clock: number): number | undefined {
+  const { status } = state;
+  if (status?.state !== 'ready' || status.idleDeadline === undefined) return undefined;
+  const left = status.idleDeadline - clock;
+  return left < (status.idleWarningMs ?? DEFAULT_IDLE_WARNING_MS) ? Math.max(0, left) : undefined;
 }
 
 export interface StorageLike {

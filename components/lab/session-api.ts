@@ -17,6 +17,7 @@ export interface SessionApi {
   extend(): Promise<ApiResult>;
   reset(): Promise<ApiResult>;
   end(): Promise<ApiResult>;
+  keepAlive(): Promise<ApiResult>;
 }
 
 const STATES: readonly SessionState[] = ['none', 'queued', 'starting', 'ready', 'ended', 'error'];
@@ -36,6 +37,8 @@ export function parseStatus(body: unknown): SessionStatus | undefined {
   if (expiresAt !== undefined) status.expiresAt = expiresAt;
   const idleDeadline = optionalNumber(record.idleDeadline);
   if (idleDeadline !== undefined) status.idleDeadline = idleDeadline;
+  const idleWarningMs = optionalNumber(record.idleWarningMs);
+  if (idleWarningMs !== undefined && idleWarningMs >= 0) status.idleWarningMs = idleWarningMs;
   if (typeof record.canExtend === 'boolean') status.canExtend = record.canExtend;
   if (typeof record.message === 'string' && record.message.trim() !== '') status.message = record.message;
   return status;
@@ -105,5 +108,6 @@ export function createSessionApi(fetchImpl: typeof fetch = (...args) => fetch(..
     extend: () => call('POST', '/extend'),
     reset: () => call('POST', '/reset'),
     end: () => call('DELETE'),
+    keepAlive: () => call('POST', '/keepalive'),
   };
 }

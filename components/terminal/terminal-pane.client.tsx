@@ -182,7 +182,9 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
         ws.on('latency', setLatency),
         ws.on('notice', (message) => setNotice(message.message)),
       );
-      const data = term.onData((text) => ws.sendText(text));
+      const data = term.onData((text) => {
+        if (ws.sendText(text)) controller.noteInput();
+      });
       const binary = term.onBinary((bytes) => ws.sendBinary(bytes));
       const resized = term.onResize(({ cols, rows }) => {
         setSize({ cols, rows });

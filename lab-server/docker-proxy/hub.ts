@@ -32,7 +32,7 @@ export interface DockerPracticeOptions {
 export class DockerPractice {
   readonly engine: Engine;
   readonly registry: LabRegistry;
-  private readonly listeners = new Map<string, LearnerListener>();
+  private readonly listeners = new Map<string, { key: string; listener: LearnerListener }>();
   private homesView: string | undefined;
   private readonly learnersDir: string;
   private readonly viewDir: string;
@@ -49,34 +49,43 @@ export class DockerPractice {
     if (!this.homesView) this.options.logger.warn('nosymfollow mounts are unavailable (not root?): learners cannot bind-mount their home directory');
   }
 
-  paths(learnerId: string) {
-    const root = path.join(this.learnersDir, learnerId);
-    return { root, home: path.join(root, 'home'), socketDir: path.join(root, 'docker') };
+  /** Directories of workspace `key` (the learner id, or the pool id of a claimed warm workspace). */
+  paths(key: string) {
+    const root = path.join(this.learnersDir, key);
+    return { root, home: path.join(root, 'home'), socketDir: path.join(root, 'docker'), socket: path.join(root, 'docker', 'docker.sock') };
   }
 
-  tenant(learnerId: string): Tenant {
+  /** The key of the workspace a learner is attached to (their own id unless they claimed a pool workspace). */
+  keyOf(learnerId: string): string {
+    return this.listeners.get(learnerId)?.key ?? learnerId;
+  }
+
+  tenant(learnerId: string, key = this.keyOf(learnerId)): Tenant {
     return makeTenant(this.options.instance, learnerId, {
-      ...(this.homesView ? { homeSource: path.join(this.homesView, learnerId, 'home'), socketSource: path.join(this.homesView, learnerId, 'docker', 'docker.sock') } : {}),
+      workspaceKey: key,
+      ...(this.homesView ? { homeSource: path.join(this.homesView, key, 'home'), socketSource: path.join(this.homesView, key, 'docker', 'docker.sock') } : {}),
       allowEgress: this.options.allowEgress,
     });
   }
 
-  /** Before the workspace starts: its home, its socket, and how the workspace should mount them. */
-  async prepare(learnerId: string, seedHome: Record<string, string>): Promise<{ binds: string[]; env: string[] }> {
-    const { home, socketDir } = this.paths(learnerId);
+  /** Before a workspace starts: its home and socket directories, and how the workspace mounts them. */
+  async prepare(key: string, seedHome: Record<string, string>): Promise<{ binds: string[]; env: string[] }> {
+    const { home, socketDir } = this.paths(key);
     await fs.mkdir(home, { recursive: true, mode: 0o700 });
+    await fs.mkdir(socketDir, { recursive: true, mode: 0o755 });
     for (const [name, content] of Object.entries(seedHome)) await fs.writeFile(path.join(home, name), content, { flag: 'wx' }).catch(() => undefined);
-    await this.listen(learnerId);
     return {
       binds: [`${home}:/root`, `${socketDir}:${WORKSPACE_SOCKET_DIR}`],
       env: [`DOCKER_HOST=${WORKSPACE_DOCKER_HOST}`, 'DOCKER_BUILDKIT=0', 'COMPOSE_DOCKER_CLI_BUILD=0'],
     };
   }
 
-  /** A re-adopted workspace (lab server restart): its socket comes back at the same path. */
-  async listen(learnerId: string): Promise<void> {
-    if (this.listeners.has(learnerId)) return;
-    const { socketDir } = this.paths(learnerId);
+  /** A learner owns workspace `key` (new, claimed or re-adopted): their socket opens in its directory. */
+  async listen(learnerId: string, key = learnerId): Promise<void> {
+    const existing = this.listeners.get(learnerId);
+    if (existing?.key === key) return;
+    if (existing) await existing.listener.close();
+    const { socketDir, socket } = this.paths(key);
     await fs.mkdir(socketDir, { recursive: true, mode: 0o755 });
     const hooks: ProxyHooks = {
       registry: this.registry,
@@ -86,22 +95,30 @@ export class DockerPractice {
         if (containerId) await this.execIn(containerId, cmd, options?.detach === true);
       },
     };
-    const listener = await listenForLearner(path.join(socketDir, 'docker.sock'), this.tenant(learnerId), this.engine, hooks, this.options.logger);
-    this.listeners.set(learnerId, listener);
+    const listener = await listenForLearner(socket, this.tenant(learnerId, key), this.engine, hooks, this.options.logger);
+    this.listeners.set(learnerId, { key, listener });
   }
 
-  /** The lab ended for this learner: their socket closes and every object they made is removed. */
-  async release(learnerId: string, options: { keepHome?: boolean } = {}): Promise<void> {
-    await this.listeners.get(learnerId)?.close();
+  /** The learner's socket path on the host (what their workspace sees as /var/run/docker.sock). */
+  socketPathOf(learnerId: string): string {
+    return this.paths(this.keyOf(learnerId)).socket;
+  }
+
+  /** A workspace nobody owned went away: its directories go too. */
+  async discard(key: string): Promise<void> {
+    await fs.rm(this.paths(key).root, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** The lab ended for this learner: their socket closes, every object they made is removed, and their directories. */
+  async release(learnerId: string, key = this.keyOf(learnerId)): Promise<void> {
+    await this.listeners.get(learnerId)?.listener.close();
     this.listeners.delete(learnerId);
-    await this.removeObjects(learnerId).catch((error: unknown) => this.options.logger.warn({ err: error, learnerId }, 'could not remove all of a learner’s Docker objects'));
-    const { root, home } = this.paths(learnerId);
-    await fs.rm(options.keepHome ? path.join(root, 'docker') : root, { recursive: true, force: true }).catch(() => undefined);
-    if (options.keepHome) await fs.mkdir(home, { recursive: true }).catch(() => undefined);
+    await this.removeObjects(learnerId, key).catch((error: unknown) => this.options.logger.warn({ err: error, learnerId }, 'could not remove all of a learner’s Docker objects'));
+    await this.discard(key);
   }
 
-  async removeObjects(learnerId: string): Promise<void> {
-    const tenant = this.tenant(learnerId);
+  async removeObjects(learnerId: string, key = this.keyOf(learnerId)): Promise<void> {
+    const tenant = this.tenant(learnerId, key);
     const drain = async (method: string, url: string) => (await this.engine.request(method, url)).stream.resume();
     for (const c of await ownContainers(this.engine, tenant)) await drain('DELETE', `/containers/${c.Id}?force=1&v=1`);
     for (const n of await ownNetworks(this.engine, tenant)) {
@@ -143,7 +160,7 @@ export class DockerPractice {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.listeners.values()].map((l) => l.close()));
+    await Promise.all([...this.listeners.values()].map((l) => l.listener.close()));
     this.listeners.clear();
     this.engine.close();
     if (this.homesView) await unmountView(this.homesView);

@@ -14,10 +14,11 @@ function seedFiles(): Record<string, string> {
 export function practiceHooks(practice: DockerPractice): WorkspaceHooks {
   const seed = seedFiles();
   return {
-    prepare: (learnerId) => practice.prepare(learnerId, seed),
-    adopted: (learnerId) => practice.listen(learnerId),
+    prepare: (key) => practice.prepare(key, seed),
+    attached: (learnerId, key) => practice.listen(learnerId, key),
     // A reset gives a fresh workspace: a fresh home and no Docker objects, as after `end`.
-    ended: (learnerId) => practice.release(learnerId),
+    ended: (learnerId, key) => practice.release(learnerId, key),
+    discarded: (key) => practice.discard(key),
     reap: (live) => practice.reap(live),
   };
 }

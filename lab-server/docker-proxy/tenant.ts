@@ -29,14 +29,14 @@ export interface Tenant {
   allowEgress: boolean;
 }
 
-export function makeTenant(instance: string, learnerId: string, options: { homeSource?: string; socketSource?: string; allowEgress?: boolean } = {}): Tenant {
+export function makeTenant(instance: string, learnerId: string, options: { workspaceKey?: string; homeSource?: string; socketSource?: string; allowEgress?: boolean } = {}): Tenant {
   const ns = createHash('sha256').update(`${instance}/${learnerId}`).digest('hex').slice(0, 12);
   return {
     instance,
     learnerId,
     ns,
     prefix: `lab-${instance}-${ns}-`,
-    workspaceNetwork: `lab-${instance}-net-${learnerId}`,
+    workspaceNetwork: `lab-${instance}-net-${options.workspaceKey ?? learnerId}`,
     homeSource: options.homeSource,
     socketSource: options.socketSource,
     allowEgress: options.allowEgress ?? false,

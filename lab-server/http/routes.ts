@@ -43,6 +43,7 @@ const routes: Route[] = [
   { method: 'DELETE', path: '/api/lab/session', handler: sessionRoutes.end },
   { method: 'POST', path: '/api/lab/session/extend', handler: sessionRoutes.extend },
   { method: 'POST', path: '/api/lab/session/reset', handler: sessionRoutes.reset },
+  { method: 'POST', path: '/api/lab/session/keepalive', handler: sessionRoutes.keepAlive },
 ];
 
 export function isLabPath(pathname: string): boolean {

@@ -82,6 +82,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   late.sessions = sessions;
   const panes = new PaneRegistry(docker, logger);
   sessions.on('ended', (learnerId) => panes.closeLearner(learnerId));
+  panes.on('workspaceGone', (learnerId, outOfMemory) => void sessions.markExited(learnerId, outOfMemory));
   await sessions.start();
   const terminals = createTerminalSockets({ config, logger, sessions, panes });
   const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions };

@@ -49,6 +49,12 @@ export const sessionRoutes = {
     sendJson(res, 200, sessions.extend(requireLearner(req).id));
   },
 
+  async keepAlive(req: IncomingMessage, res: ServerResponse, { config, sessions }: SessionRouteDeps) {
+    requireSameOrigin(req, config);
+    await readJsonBody(req, emptyBody);
+    sendJson(res, 200, sessions.keepAlive(requireLearner(req).id));
+  },
+
   async reset(req: IncomingMessage, res: ServerResponse, { config, sessions }: SessionRouteDeps) {
     requireSameOrigin(req, config);
     await readJsonBody(req, emptyBody);

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { LabConfig } from '../config';
 import type { Logger } from '../log';
-import { Close, decodeClientFrame, FrameError, helloSchema, MAX_INPUT_BYTES, Op, PROTOCOL, type ServerMessage } from '../protocol/terminal';
+import { Close, decodeClientFrame, FrameError, helloSchema, MAX_INPUT_BYTES, Op, PROTOCOL, type Hello, type ServerMessage } from '../protocol/terminal';
 import { learnerFromRequest } from '../sessions/identity';
 import type { SessionManager } from '../sessions/manager';
 import type { Pane } from '../terminals/pane';
@@ -92,6 +92,8 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
       return refuse(ws, Close.notFound, 'no_workspace', status.message ?? 'Your workspace is not running. Start the lab first.');
     }
 
+    if (hello.viewer) return attachViewer(ws, learner.id, hello);
+
     let pane: Pane;
     try {
       pane = await panes.open(learner.id, hello.paneId, containerId, { cols: hello.cols, rows: hello.rows }, hello.lastSeq === null);
@@ -101,7 +103,7 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
       const running = await sessions.isContainerRunning(learner.id);
       if (running === false) {
         await sessions.markExited(learner.id);
-        return refuse(ws, Close.notFound, 'workspace_gone', 'Your workspace has stopped (it may have run out of memory). Reset it to get a fresh one.');
+        return refuse(ws, Close.notFound, 'workspace_gone', sessions.status(learner.id).message ?? 'Your workspace has stopped. Start a new lab for a fresh one.');
       }
       if (running === true) return refuse(ws, Close.tryAgain, 'shell_failed', 'A new shell could not start (the workspace may be out of processes or memory); retrying.');
       return refuse(ws, Close.engineDown, 'engine', 'The lab cannot reach its Docker engine right now; retrying.');
@@ -136,6 +138,30 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
           pane.pong(ws, frame.ts);
           break;
       }
+    });
+  }
+
+  /**
+   * A read-only watcher of an existing shell (for instructors, later; today a learner's own second
+   * window): it gets the screen and live output and answers to pings, but its input, resizes and
+   * acks are ignored, it never starts a shell, never takes the pane over and never counts as activity.
+   */
+  async function attachViewer(ws: WebSocket, learnerId: string, hello: Hello): Promise<void> {
+    const pane = panes.get(learnerId, hello.paneId);
+    if (!pane) return refuse(ws, Close.notFound, 'no_pane', `Terminal ${hello.paneId} has no shell to watch.`);
+    await pane.attach(ws, hello.lastSeq, true);
+    if (ws.readyState !== ws.OPEN) return;
+    ws.resume();
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return refuse(ws, Close.badFrame, 'bad_frame', 'Only binary frames are expected after hello.');
+      let frame;
+      try {
+        frame = decodeClientFrame(toBytes(data));
+      } catch (error) {
+        if (error instanceof FrameError) return refuse(ws, Close.badFrame, 'bad_frame', error.message);
+        throw error;
+      }
+      if (frame.op === Op.ping) pane.pong(ws, frame.ts);
     });
   }
 

@@ -6,6 +6,7 @@
  *   POST   /api/lab/session          → SessionStatus (sets the learner cookie if missing; starts or queues the workspace)
  *   POST   /api/lab/session/extend   → SessionStatus (adds time, up to the cap)
  *   POST   /api/lab/session/reset    → SessionStatus (fresh workspace; every pane ends)
+ *   POST   /api/lab/session/keepalive → SessionStatus ("I'm still here": restarts the idle countdown, like typing)
  *   DELETE /api/lab/session          → SessionStatus with state "ended"
  *   WS     /api/lab/terminal          subprotocol lab.term.v1; first frame a Hello (protocol/terminal.ts)
  *
@@ -24,6 +25,8 @@ export const sessionStatusSchema = z.object({
   expiresAt: z.number().optional(),
   /** Epoch milliseconds when the workspace stops for lack of input, if nothing is typed before. */
   idleDeadline: z.number().optional(),
+  /** How long before idleDeadline the page warns (ms). */
+  idleWarningMs: z.number().optional(),
   /** Whether another extension is allowed. */
   canExtend: z.boolean().optional(),
   /** A human sentence for "error" and "ended" (why, and what to do). */

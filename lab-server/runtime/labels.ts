@@ -10,6 +10,8 @@ export const LABEL = {
   createdAt: 'lab.created-at',
   expiresAt: 'lab.expires-at',
   clientIp: 'lab.client-ip',
+  /** "1" on a warm-pool workspace: made before anyone claimed it (its owner is in the claims file). */
+  pool: 'lab.pool',
 } as const;
 
 export type LabRole = 'workspace' | 'network' | 'test';

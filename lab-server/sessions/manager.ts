@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import type { LabConfig } from '../config';
@@ -5,6 +6,7 @@ import type { Logger } from '../log';
 import type { SessionStatus } from '../protocol/session';
 import { instanceIdFor, LABEL } from '../runtime/labels';
 import { createWorkspace, listLabNetworks, listWorkspaces, removeWorkspace } from '../runtime/workspaces';
+import { ClaimStore } from './claims';
 
 const MINUTE = 60_000;
 export const EXTENSION_MS = 30 * MINUTE;
@@ -14,16 +16,22 @@ const ENDED_MEMORY_MS = 60 * MINUTE;
 /** A queued learner who has not asked for their status this long (tab closed) leaves the queue. */
 export const QUEUE_STALE_MS = 30_000;
 
-export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited';
+export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited' | 'oom';
 
-/** What other parts of the lab do around a workspace's life (Docker practice: socket, home, clean-up). */
+/**
+ * What other parts of the lab do around a workspace's life (Docker practice: socket, home,
+ * clean-up). `key` names the workspace on the engine: the learner id, or the pool id of a
+ * warm-pool workspace a learner claimed.
+ */
 export interface WorkspaceHooks {
-  /** Before the container is created: extra mounts and environment for it. */
-  prepare(learnerId: string): Promise<{ binds: string[]; env: string[] }>;
-  /** A running workspace was re-adopted after a restart. */
-  adopted(learnerId: string): Promise<void>;
-  /** The workspace is gone (ended, expired, reaped): remove what belonged to it. */
-  ended(learnerId: string, reason: EndReason): Promise<void>;
+  /** Before a workspace container is created (for a learner or for the pool): its extra mounts and environment. */
+  prepare(key: string): Promise<{ binds: string[]; env: string[] }>;
+  /** A learner now owns workspace `key` (started, claimed from the pool, or re-adopted after a restart). */
+  attached(learnerId: string, key: string): Promise<void>;
+  /** The learner's workspace is going away: remove what belonged to it (before the container and network). */
+  ended(learnerId: string, key: string): Promise<void>;
+  /** A workspace nobody owned (a pool member) was removed. */
+  discarded(key: string): Promise<void>;
   /** Periodic: remove anything left for learners that have no workspace. */
   reap(liveLearners: Set<string>): Promise<void>;
 }
@@ -37,15 +45,23 @@ interface WorkspaceRecord {
   expiresAt: number;
   lastActivityAt: number;
   error?: string;
+  /** Set when the workspace came from the warm pool: its Docker objects are named after this id, not the learner. */
+  poolId?: string;
 }
 
-const endMessages: Record<EndReason, string> = {
+interface PoolMember {
+  poolId: string;
+  containerId: string;
+}
+
+const endMessages = (config: LabConfig): Record<EndReason, string> => ({
   ended: 'You ended this lab. Start it again for a fresh workspace.',
   expired: 'This lab reached its time limit and was removed. Start it again for a fresh workspace.',
-  idle: 'This lab was stopped after a long time without input. Start it again for a fresh workspace.',
+  idle: `This lab was stopped after ${config.idleTimeoutMinutes} minutes without input. Start it again for a fresh workspace.`,
   reset: 'The workspace is being replaced by a fresh one.',
-  exited: 'The workspace stopped (it may have run out of memory). Reset it to get a fresh one.',
-};
+  exited: 'Your workspace stopped: its container exited or was removed. Start a new lab for a fresh workspace.',
+  oom: `Your workspace ran out of memory (its limit is ${config.workspaceMemoryMb} MiB) and stopped. Start a new lab for a fresh workspace.`,
+});
 
 /**
  * Owns every learner's workspace: starts it (or queues the learner when the lab is full),
@@ -57,6 +73,12 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   private readonly queue: Array<{ learnerId: string; clientIp: string; seenAt: number }> = [];
   private readonly ended = new Map<string, { reason: EndReason; at: number }>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Warm workspaces nobody has claimed yet, oldest first. */
+  private readonly pool: PoolMember[] = [];
+  private readonly poolCreating = new Set<string>();
+  private filling = false;
+  private stopped = false;
+  private readonly claims: ClaimStore;
   readonly instance: string;
 
   constructor(
@@ -68,19 +90,39 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   ) {
     super();
     this.instance = instanceIdFor(config.dataDir);
+    this.claims = new ClaimStore(config.dataDir);
   }
 
   /** Re-adopts labelled workspaces, reaps the ones that cannot be adopted, and starts the timers. */
   async start(sweepEveryMs = 15_000): Promise<void> {
     const now = Date.now();
+    const claimed = new Set<string>();
     for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
-      const expiresAt = Number(workspace.labels[LABEL.expiresAt]);
+      if (workspace.labels[LABEL.pool] === '1') {
+        // A warm-pool workspace: its owner, if any, is in the data directory (labels are fixed at creation).
+        const poolId = workspace.learnerId;
+        const claim = this.claims.get(poolId);
+        const running = workspace.state === 'running';
+        if (running && claim && claim.expiresAt > now && !this.records.has(claim.learnerId)) {
+          this.records.set(claim.learnerId, { ...claim, state: 'ready', containerId: workspace.id, lastActivityAt: now, poolId });
+          claimed.add(poolId);
+          await this.hooks?.attached(claim.learnerId, poolId).catch((error: unknown) => this.logger.warn({ err: error, learnerId: claim.learnerId }, 'could not restore Docker practice'));
+        } else if (running && !claim && this.pool.length < this.config.warmPool) {
+          this.pool.push({ poolId, containerId: workspace.id });
+        } else {
+          await this.discard(poolId);
+        }
+        continue;
+      }
+      // An extension moved the deadline after the label was written: the data directory has the later one.
+      const extended = this.claims.get(workspace.learnerId)?.expiresAt ?? 0;
+      const expiresAt = Math.max(Number(workspace.labels[LABEL.expiresAt]), extended);
       if (workspace.state !== 'running' || !Number.isFinite(expiresAt) || expiresAt <= now || !workspace.learnerId) {
-        if (workspace.learnerId) await this.hooks?.ended(workspace.learnerId, 'expired').catch(() => undefined);
+        if (workspace.learnerId) await this.hooks?.ended(workspace.learnerId, workspace.learnerId).catch(() => undefined);
         await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
         continue;
       }
-      await this.hooks?.adopted(workspace.learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId: workspace.learnerId }, 'could not restore Docker practice'));
+      await this.hooks?.attached(workspace.learnerId, workspace.learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId: workspace.learnerId }, 'could not restore Docker practice'));
       this.records.set(workspace.learnerId, {
         learnerId: workspace.learnerId,
         clientIp: workspace.labels[LABEL.clientIp] ?? '',
@@ -90,15 +132,30 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         expiresAt,
         lastActivityAt: now,
       });
+      claimed.add(workspace.learnerId);
     }
+    this.claims.retain(claimed);
     await this.reapOrphanNetworks();
     if (this.records.size > 0) this.logger.info({ adopted: this.records.size }, 're-adopted running workspaces');
     this.sweepTimer = setInterval(() => void this.sweep(), sweepEveryMs);
     this.sweepTimer.unref();
+    void this.fillPool();
   }
 
+  /** Stops the timers and the pool's refilling. Workspaces stay on the engine for the next start to adopt. */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.sweepTimer);
+  }
+
+  /** Warm workspaces ready to be claimed. */
+  get warmWorkspaces(): number {
+    return this.pool.length;
+  }
+
+  /** Removes every unclaimed warm workspace (tests, or an operator turning the pool off). */
+  async drainPool(): Promise<void> {
+    for (const member of this.pool.splice(0)) await this.discard(member.poolId);
   }
 
   get running(): number {
@@ -112,7 +169,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     if (position >= 0) this.queue[position]!.seenAt = Date.now();
     if (position >= 0) return { state: 'queued', queuePosition: position + 1, message: `The lab is full; you are number ${position + 1} in the queue.` };
     const ended = this.ended.get(learnerId);
-    if (ended && Date.now() - ended.at < ENDED_MEMORY_MS) return { state: 'ended', message: endMessages[ended.reason] };
+    if (ended && Date.now() - ended.at < ENDED_MEMORY_MS) return { state: 'ended', message: endMessages(this.config)[ended.reason] };
     return { state: 'none' };
   }
 
@@ -139,12 +196,20 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     if (record) record.lastActivityAt = Date.now();
   }
 
+  /** "I'm still here": the learner answered the idle warning without typing in a terminal. */
+  keepAlive(learnerId: string): SessionStatus {
+    this.touch(learnerId);
+    return this.status(learnerId);
+  }
+
   extend(learnerId: string): SessionStatus {
     const record = this.records.get(learnerId);
     if (!record) return this.status(learnerId);
     const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
     record.expiresAt = Math.min(cap, Math.max(record.expiresAt, Date.now()) + EXTENSION_MS);
     record.lastActivityAt = Date.now();
+    // Labels cannot change: keep the new deadline where a restarted server will find it.
+    this.claims.set(record.poolId ?? learnerId, { learnerId, clientIp: record.clientIp, createdAt: record.createdAt, expiresAt: record.expiresAt });
     return this.describe(record);
   }
 
@@ -157,12 +222,14 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   async end(learnerId: string, reason: EndReason = 'ended'): Promise<SessionStatus> {
     const queued = this.queue.findIndex((entry) => entry.learnerId === learnerId);
     if (queued >= 0) this.queue.splice(queued, 1);
-    const had = this.records.delete(learnerId);
+    const record = this.records.get(learnerId);
+    this.records.delete(learnerId);
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
+    if (record) this.claims.delete(record.poolId ?? learnerId);
     // The learner's own containers first: while attached, they keep the workspace network in use.
-    if (had) await this.hooks?.ended(learnerId, reason).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not clean up after workspace'));
-    if (had) await removeWorkspace(this.docker, this.instance, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    if (record) await this.hooks?.ended(learnerId, record.poolId ?? learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not clean up after workspace'));
+    if (record) await removeWorkspace(this.docker, this.instance, record.poolId ?? learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
     this.admitQueued();
     return this.status(learnerId);
   }
@@ -178,9 +245,24 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }
   }
 
-  /** Called when a workspace's container died under us (OOM, killed). */
-  async markExited(learnerId: string): Promise<void> {
-    if (this.records.has(learnerId)) await this.end(learnerId, 'exited');
+  /**
+   * Called when a workspace's container died under us (out of memory, killed, removed). Ends the
+   * session at once and synchronously (its panes close before this returns), so the page learns why.
+   */
+  async markExited(learnerId: string, outOfMemory?: boolean): Promise<void> {
+    const record = this.records.get(learnerId);
+    if (record?.state !== 'ready') return;
+    if (outOfMemory === undefined) outOfMemory = await this.wasOomKilled(record.containerId!);
+    if (this.records.get(learnerId) === record) await this.end(learnerId, outOfMemory ? 'oom' : 'exited');
+  }
+
+  /** Whether the engine recorded an out-of-memory kill in the learner's container. */
+  private async wasOomKilled(containerId: string): Promise<boolean> {
+    try {
+      return (await this.docker.getContainer(containerId).inspect()).State.OOMKilled === true;
+    } catch {
+      return false;
+    }
   }
 
   private describe(record: WorkspaceRecord): SessionStatus {
@@ -190,6 +272,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       state: record.state,
       expiresAt: record.expiresAt,
       idleDeadline: record.lastActivityAt + this.config.idleTimeoutMinutes * MINUTE,
+      // Warned 5 minutes ahead (half the timeout when an operator sets it shorter than 10 minutes).
+      idleWarningMs: Math.min(IDLE_WARNING_MS, (this.config.idleTimeoutMinutes * MINUTE) / 2),
       canExtend: record.expiresAt < cap,
     };
   }
@@ -203,6 +287,17 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
 
   private launch(learnerId: string, clientIp: string): void {
     const now = Date.now();
+    const member = this.pool.shift();
+    if (member) {
+      // Claim a warm workspace: no container boot; the first shell is the only cost left.
+      const claim = { learnerId, clientIp, createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE };
+      this.records.set(learnerId, { ...claim, state: 'ready', containerId: member.containerId, lastActivityAt: now, poolId: member.poolId });
+      this.claims.set(member.poolId, claim);
+      this.logger.info({ learnerId, poolId: member.poolId }, 'workspace ready (warm pool)');
+      void this.hooks?.attached(learnerId, member.poolId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not start Docker practice'));
+      void this.fillPool();
+      return;
+    }
     const record: WorkspaceRecord = { learnerId, clientIp, state: 'starting', createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE, lastActivityAt: now };
     this.records.set(learnerId, record);
     const started = performance.now();
@@ -216,12 +311,14 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
       labels: { [LABEL.expiresAt]: String(record.expiresAt), [LABEL.clientIp]: clientIp },
     })).then(
-      (workspace) => {
+      async (workspace) => {
         if (this.records.get(learnerId) !== record) {
           // Ended while starting.
-          void this.hooks?.ended(learnerId, 'ended').catch(() => undefined).then(() => removeWorkspace(this.docker, this.instance, learnerId));
+          await this.hooks?.ended(learnerId, learnerId).catch(() => undefined);
+          await removeWorkspace(this.docker, this.instance, learnerId).catch(() => undefined);
           return;
         }
+        await this.hooks?.attached(learnerId, learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not start Docker practice'));
         record.state = 'ready';
         record.containerId = workspace.id;
         this.logger.info({ learnerId, ms: Math.round(performance.now() - started) }, 'workspace ready');
@@ -230,6 +327,11 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         record.state = 'error';
         record.error = describeStartFailure(error, this.image);
         this.logger.error({ err: error, learnerId }, 'workspace did not start');
+        if (ADDRESS_POOLS_FULL.test(error.message))
+          this.logger.error(
+            { running: this.records.size },
+            'Docker has no address pool left for another per-learner network: add "default-address-pools" to /etc/docker/daemon.json (see the README) and restart dockerd',
+          );
       },
     );
   }
@@ -245,6 +347,48 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }
   }
 
+  /** Tops the warm pool up to --warm-pool, one workspace at a time, never beyond --max-workspaces in all. */
+  private async fillPool(): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
+    try {
+      while (!this.stopped && this.pool.length + this.poolCreating.size < this.config.warmPool && this.records.size + this.pool.length + this.poolCreating.size < this.config.maxWorkspaces) {
+        const poolId = `pool-${randomBytes(6).toString('hex')}`;
+        this.poolCreating.add(poolId);
+        try {
+          const extra = this.hooks ? await this.hooks.prepare(poolId) : { binds: [], env: [] };
+          const workspace = await createWorkspace(this.docker, {
+            ...extra,
+            instance: this.instance,
+            image: this.image,
+            learnerId: poolId,
+            allowEgress: this.config.allowEgress,
+            limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
+            labels: { [LABEL.pool]: '1' },
+          });
+          if (this.stopped) await this.discard(poolId);
+          else this.pool.push({ poolId, containerId: workspace.id });
+        } catch (error) {
+          this.logger.warn({ err: error }, 'could not start a warm workspace; the pool refills on the next sweep');
+          return;
+        } finally {
+          this.poolCreating.delete(poolId);
+        }
+      }
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  /** Names on the engine (the `lab.learner` label) of everything this server owns right now. */
+  private ownedNames(): Map<string, { learnerId?: string; poolId?: string }> {
+    const owned = new Map<string, { learnerId?: string; poolId?: string }>();
+    for (const record of this.records.values()) owned.set(record.poolId ?? record.learnerId, { learnerId: record.learnerId });
+    for (const member of this.pool) owned.set(member.poolId, { poolId: member.poolId });
+    for (const poolId of this.poolCreating) owned.set(poolId, {});
+    return owned;
+  }
+
   private async sweep(): Promise<void> {
     const now = Date.now();
     for (const [learnerId, at] of this.ended) if (now - at.at > ENDED_MEMORY_MS) this.ended.delete(learnerId);
@@ -255,13 +399,23 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     }
     try {
       // Orphans: containers we labelled that have no live record (a crash mid-start, a manual docker start…).
-      const ready = new Set([...this.records.values()].map((r) => r.learnerId));
-      for (const workspace of await listWorkspaces(this.docker, this.instance, { all: true })) {
-        if (!ready.has(workspace.learnerId)) {
-          await this.hooks?.ended(workspace.learnerId, 'ended').catch(() => undefined);
-          await removeWorkspace(this.docker, this.instance, workspace.learnerId).catch(() => undefined);
+      const owned = this.ownedNames();
+      const readyBefore = new Set([...this.records.values()].filter((r) => r.state === 'ready').map((r) => r.containerId));
+      const listed = await listWorkspaces(this.docker, this.instance, { all: true });
+      for (const workspace of listed) {
+        const owner = owned.get(workspace.learnerId);
+        if (!owner) await this.discard(workspace.learnerId);
+        else if (workspace.state !== 'running' && owner.learnerId) await this.markExited(owner.learnerId);
+        else if (workspace.state !== 'running' && owner.poolId) {
+          const index = this.pool.findIndex((member) => member.poolId === owner.poolId);
+          if (index >= 0) this.pool.splice(index, 1);
+          await this.discard(owner.poolId);
         }
-        else if (workspace.state !== 'running' && this.records.get(workspace.learnerId)?.state === 'ready') await this.markExited(workspace.learnerId);
+      }
+      // A ready workspace whose container is gone altogether (removed behind our back).
+      const present = new Set(listed.map((workspace) => workspace.id));
+      for (const record of [...this.records.values()]) {
+        if (record.state === 'ready' && readyBefore.has(record.containerId) && !present.has(record.containerId!)) await this.markExited(record.learnerId, false);
       }
       await this.reapOrphanNetworks();
       await this.hooks?.reap(new Set(this.records.keys()));
@@ -269,11 +423,19 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       this.logger.warn({ err: error }, 'sweep could not reach the engine');
     }
     this.admitQueued();
+    void this.fillPool();
+  }
+
+  /** Removes a workspace no learner owns (a pool member, an orphan) and what was prepared for it. */
+  private async discard(key: string): Promise<void> {
+    await removeWorkspace(this.docker, this.instance, key).catch(() => undefined);
+    await this.hooks?.discarded(key).catch(() => undefined);
   }
 
   private async reapOrphanNetworks(): Promise<void> {
+    const owned = this.ownedNames();
     for (const network of await listLabNetworks(this.docker, this.instance)) {
-      if (this.records.has(network.learnerId)) continue;
+      if (owned.has(network.learnerId)) continue;
       await this.docker
         .getNetwork(network.id)
         .remove()
@@ -282,7 +444,12 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 }
 
+/** dockerd's answer when its address pools have no room for another network (about 30 with the defaults). */
+export const ADDRESS_POOLS_FULL = /could not find an available, non-overlapping IPv4 address pool/i;
+
 function describeStartFailure(error: Error & { statusCode?: number }, image: string): string {
+  if (ADDRESS_POOLS_FULL.test(error.message))
+    return 'The lab has no network addresses left for another workspace. Try again when someone ends their lab; the operator can raise the limit (Docker’s default-address-pools, see the README).';
   if (error.statusCode === 404 && /image/i.test(error.message)) return `The lab image ${image} is missing on the server. Ask the operator to run npm run images.`;
   if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (error as NodeJS.ErrnoException).code === 'ENOENT') return 'The lab cannot reach its Docker engine right now. Try again in a minute.';
   return 'Your workspace could not be started. Try again; if it keeps failing, tell the operator.';

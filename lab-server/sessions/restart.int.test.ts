@@ -35,6 +35,24 @@ describe('lab server restart (real engine)', () => {
     await fetch(`${secondUrl}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
   });
 
+  it('an extension survives a restart (labels cannot change; the data directory keeps the new deadline)', async () => {
+    const first = await createLabServer(config, { serveSite: false, logger: quiet() });
+    servers.push(first);
+    const firstUrl = await first.listen();
+    const cookie = await startSession(firstUrl);
+    const before = (await (await fetch(`${firstUrl}/api/lab/session`, { headers: { cookie } })).json()) as { expiresAt: number };
+    const extended = (await (await fetch(`${firstUrl}/api/lab/session/extend`, { method: 'POST', headers: { cookie } })).json()) as { expiresAt: number };
+    expect(extended.expiresAt).toBeGreaterThan(before.expiresAt);
+    await first.close();
+
+    const second = await createLabServer(config, { serveSite: false, logger: quiet() });
+    servers.push(second);
+    const secondUrl = await second.listen();
+    const after = (await (await fetch(`${secondUrl}/api/lab/session`, { headers: { cookie } })).json()) as { state: string; expiresAt: number };
+    expect(after).toMatchObject({ state: 'ready', expiresAt: extended.expiresAt });
+    await fetch(`${secondUrl}/api/lab/session`, { method: 'DELETE', headers: { cookie } });
+  });
+
   it('a fork bomb and a memory hog in one workspace leave another learner responsive', async () => {
     const lab = await createLabServer(config, { serveSite: false, logger: quiet() });
     servers.push(lab);

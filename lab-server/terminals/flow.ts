@@ -14,6 +14,10 @@ export const FLOW = {
   maxFrame: 64 * 1024,
   /** Output kept for replay after a network blip. */
   ringBytes: 1024 * 1024,
+  /** Stop reading the shell while the server's screen mirror has this much written but not yet parsed… */
+  mirrorHigh: 1024 * 1024,
+  /** …and resume once it is down to this. */
+  mirrorLow: 256 * 1024,
   /** A viewer whose socket has this much queued is dropped (it reconnects and gets a snapshot). */
   viewerBacklog: 2 * 1024 * 1024,
 } as const;

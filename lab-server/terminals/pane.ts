@@ -33,7 +33,7 @@ function sendJson(ws: WebSocket, message: ServerMessage): void {
  * One shell in a learner's workspace, owned by the lab server so it outlives any WebSocket:
  * a reload or a network blip re-attaches to the same process with the screen as it was.
  */
-export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }> {
+export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceGone: [outOfMemory: boolean] }> {
   readonly id: string;
   readonly learnerId: string;
   readonly containerId: string;
@@ -55,8 +55,10 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
   private paused = false;
   private resizeInFlight = false;
   private resizeWanted: { cols: number; rows: number } | undefined;
+  private closed = false;
 
   private constructor(
+    private readonly docker: Docker,
     private readonly exec: Docker.Exec,
     private readonly socket: Socket,
     options: PaneOptions,
@@ -67,7 +69,9 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
     this.containerId = options.containerId;
     this.cols = options.cols;
     this.rows = options.rows;
-    this.mirror = createMirror(this.cols, this.rows);
+    this.mirror = createMirror(this.cols, this.rows, () => {
+      if (this.paused) this.updatePause();
+    });
     socket.on('data', (chunk: Buffer) => this.onOutput(chunk));
     socket.on('close', () => void this.onClosed());
     socket.on('error', () => socket.destroy());
@@ -91,7 +95,7 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
     } as Docker.ExecCreateOptions);
     const socket = (await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: [rows, cols] } as Docker.ExecStartOptions)) as unknown as Socket;
     socket.setNoDelay?.(true);
-    const pane = new Pane(exec, socket, { ...options, cols, rows });
+    const pane = new Pane(docker, exec, socket, { ...options, cols, rows });
     // Engines before API 1.42 ignore ConsoleSize: size the TTY explicitly, as the Docker CLI does.
     await pane.applyResize(cols, rows, true);
     return pane;
@@ -178,6 +182,7 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
 
   /** Ends the shell (the container keeps running) and forgets every attachment. */
   close(): void {
+    this.closed = true;
     this.socket.destroy();
     this.owner?.ws.close(Close.ended, 'pane closed');
     for (const viewer of this.viewers) viewer.close(Close.ended, 'pane closed');
@@ -255,8 +260,16 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
     this.updatePause();
   }
 
+  /** Bytes the screen mirror has not parsed yet (bounded by FLOW.mirrorHigh plus one read). */
+  get mirrorBacklog(): number {
+    return this.mirror.backlog;
+  }
+
   private updatePause(): void {
-    const shouldPause = this.owner ? this.unacked >= FLOW.high || (this.paused && this.unacked > FLOW.low) : this.detachedUnseen >= FLOW.detachedBudget;
+    // Two readers must keep up with the shell: the learner's terminal (acks) and our own mirror.
+    const clientBehind = this.owner ? this.unacked >= FLOW.high || (this.paused && this.unacked > FLOW.low) : this.detachedUnseen >= FLOW.detachedBudget;
+    const mirrorBehind = this.mirror.backlog >= FLOW.mirrorHigh || (this.paused && this.mirror.backlog > FLOW.mirrorLow);
+    const shouldPause = clientBehind || mirrorBehind;
     if (shouldPause && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -264,6 +277,22 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
       this.paused = false;
       this.socket.resume();
     }
+  }
+
+  private async inspectContainer(attempts: number): Promise<{ running: boolean; outOfMemory: boolean }> {
+    let state = { running: true, outOfMemory: false };
+    for (let attempt = 0; attempt < attempts && !this.closed; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      state = await this.docker
+        .getContainer(this.containerId)
+        .inspect()
+        .then(
+          (info) => ({ running: info.State.Running, outOfMemory: info.State.OOMKilled === true }),
+          (error: { statusCode?: number }) => ({ running: error.statusCode !== 404, outOfMemory: false }),
+        );
+      if (!state.running) break;
+    }
+    return state;
   }
 
   private async onClosed(): Promise<void> {
@@ -280,6 +309,15 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; idle: [] }
     }
     this.state = 'exited';
     this.exitCode = code;
+    if (this.closed) return;
+    // The shell may have ended because the whole workspace did (out of memory, killed, removed):
+    // then the session ends and this pane is closed with "ended", which tells the page why. A shell
+    // killed by a signal (or whose exec vanished) may be the first sign of a container still being
+    // torn down, so look a few times before concluding it is only the shell.
+    const container = await this.inspectContainer(code === null || code >= 128 ? 10 : 1);
+    if (this.closed) return;
+    if (!container.running) this.emit('workspaceGone', container.outOfMemory);
+    if (this.closed) return;
     if (this.owner) sendJson(this.owner.ws, { t: 'exit', code });
     for (const viewer of this.viewers) sendJson(viewer, { t: 'exit', code });
     this.emit('exit', code);

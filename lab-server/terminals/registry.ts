@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import type { Logger } from '../log';
 import { Pane } from './pane';
@@ -8,14 +9,21 @@ export const MAX_PANES_PER_LEARNER = 4;
  * Every learner's panes, keyed by learner and pane number. Keys include the learner id, so a
  * socket can only ever reach the panes of the learner its cookie names.
  */
-export class PaneRegistry {
+export class PaneRegistry extends EventEmitter<{ workspaceGone: [learnerId: string, outOfMemory: boolean] }> {
   private readonly panes = new Map<string, Pane>();
   private readonly opening = new Map<string, Promise<Pane>>();
 
   constructor(
     private readonly docker: Docker,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** The learner's existing pane, if any (viewers attach only to a shell that exists). */
+  get(learnerId: string, paneId: string): Pane | undefined {
+    return this.panes.get(`${learnerId}/${paneId}`);
+  }
 
   /** The learner's pane, opening a new shell when there is none or the previous one exited. */
   async open(learnerId: string, paneId: string, containerId: string, size: { cols: number; rows: number }, fresh: boolean): Promise<Pane> {
@@ -30,6 +38,7 @@ export class PaneRegistry {
 
     const opening = Pane.open(this.docker, { id: paneId, learnerId, containerId, ...size }).then((pane) => {
       this.panes.set(key, pane);
+      pane.on('workspaceGone', (outOfMemory) => this.emit('workspaceGone', learnerId, outOfMemory));
       this.logger.debug({ learnerId, paneId }, 'pane opened');
       return pane;
     });

@@ -46,7 +46,7 @@ export async function startPracticeHarness(name: string): Promise<PracticeHarnes
       const learner: PracticeLearner = {
         cookie,
         learnerId,
-        socketPath: path.join(lab.practice.paths(learnerId).socketDir, 'docker.sock'),
+        socketPath: lab.practice.socketPathOf(learnerId),
         sh: (command, timeoutMs = 60_000) => execInWorkspace(lab.docker, containerId, ['bash', '-c', command], timeoutMs),
         end: async () => {
           await fetch(`${url}/api/lab/session`, { method: 'DELETE', headers: { cookie } });

@@ -85,9 +85,9 @@ export class TermClient {
     });
   }
 
-  async hello(paneId: string, lastSeq: number | null, cols = 100, rows = 30): Promise<void> {
+  async hello(paneId: string, lastSeq: number | null, cols = 100, rows = 30, options: { viewer?: boolean } = {}): Promise<void> {
     await this.open();
-    this.ws.send(JSON.stringify({ t: 'hello', v: 1, paneId, lastSeq, cols, rows }));
+    this.ws.send(JSON.stringify({ t: 'hello', v: 1, paneId, lastSeq, cols, rows, ...(options.viewer ? { viewer: true } : {}) }));
     await this.until(() => this.ready !== undefined || this.closed !== undefined, 15_000, 'ready');
     if (!this.ready) throw new Error(`terminal refused: ${JSON.stringify(this.closed)} ${JSON.stringify(this.messages)}`);
   }
