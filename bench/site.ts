@@ -32,6 +32,10 @@ interface Scores {
   performance: number;
   accessibility: number;
   bestPractices: number;
+  /** Largest contentful paint and total blocking time (ms), cumulative layout shift. */
+  lcp: number;
+  tbt: number;
+  cls: number;
 }
 
 async function lighthouseScores(url: string, preset: 'desktop' | 'mobile', port: number): Promise<Scores> {
@@ -43,17 +47,23 @@ async function lighthouseScores(url: string, preset: 'desktop' | 'mobile', port:
       preset === 'desktop' ? desktopConfig : undefined,
     );
     if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
-    const { categories } = result.lhr;
+    const { categories, audits } = result.lhr;
     runs.push({
       performance: score(categories.performance?.score),
       accessibility: score(categories.accessibility?.score),
       bestPractices: score(categories['best-practices']?.score),
+      lcp: audits['largest-contentful-paint']?.numericValue ?? Number.NaN,
+      tbt: audits['total-blocking-time']?.numericValue ?? Number.NaN,
+      cls: audits['cumulative-layout-shift']?.numericValue ?? Number.NaN,
     });
   }
   return {
     performance: median(runs.map((run) => run.performance)),
     accessibility: median(runs.map((run) => run.accessibility)),
     bestPractices: median(runs.map((run) => run.bestPractices)),
+    lcp: median(runs.map((run) => run.lcp)),
+    tbt: median(runs.map((run) => run.tbt)),
+    cls: median(runs.map((run) => run.cls)),
   };
 }
 
@@ -153,7 +163,7 @@ async function main(): Promise<void> {
         const scores = await lighthouseScores(base + path, preset, chrome!.port);
         line(
           `Lighthouse ${preset} ${path}`,
-          `perf ${scores.performance}  a11y ${scores.accessibility}  best practices ${scores.bestPractices}`,
+          `perf ${scores.performance}  a11y ${scores.accessibility}  best practices ${scores.bestPractices}  (LCP ${Math.round(scores.lcp)} ms, TBT ${Math.round(scores.tbt)} ms, CLS ${scores.cls.toFixed(3)})`,
           `perf ≥ ${goal}, a11y 100, best practices ≥ 95`,
         );
       }
