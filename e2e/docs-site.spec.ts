@@ -194,3 +194,18 @@ test('the cheat sheet prints without site chrome', async ({ page }) => {
   await expect(page.getByRole('navigation', { name: 'On this page' })).toBeHidden();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 });
+
+test('Cmd+K opens search too (macOS), and a flag finds its chapter', async ({ page }) => {
+  await page.goto('/guide/data');
+  const dialog = page.getByRole('dialog', { name: 'Search the guide' });
+  await expect(async () => {
+    await page.keyboard.press('Meta+k');
+    await expect(dialog).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  const input = dialog.getByRole('searchbox', { name: 'Search the guide' });
+  await expect(input).toBeFocused();
+  await input.fill('--pids-limit');
+  const results = dialog.getByRole('list', { name: 'Results' }).getByRole('link');
+  await expect(results.filter({ hasText: 'Resource limits' })).not.toHaveCount(0, { timeout: 15_000 });
+  await expect(dialog.getByRole('status')).toHaveText(/^\d+ results?\.$/);
+});

@@ -4,6 +4,7 @@ import { diagrams } from '../diagrams';
 import { Callout } from './callout';
 import { CodeBlock } from './code-block';
 import { Step } from './step';
+import { Table } from './table';
 import { Tab, Tabs } from './tabs';
 
 export type MdxComponents = Record<string, ElementType>;
@@ -23,6 +24,7 @@ function MdxLink({ href = '', ...props }: ComponentProps<'a'>) {
 export const mdxComponents: MdxComponents = {
   a: MdxLink,
   pre: CodeBlock,
+  table: Table,
   Callout,
   Step,
   Tabs,

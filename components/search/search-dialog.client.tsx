@@ -12,7 +12,7 @@ interface PagefindResultData {
 }
 interface Pagefind {
   init(): Promise<void>;
-  debouncedSearch(query: string, options?: object, ms?: number): Promise<{ results: { id: string; data(): Promise<PagefindResultData> }[] } | null>;
+  search(query: string): Promise<{ results: { id: string; data(): Promise<PagefindResultData> }[] } | null>;
 }
 
 interface Result {
@@ -82,7 +82,10 @@ export function SearchDialog() {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  /** Runs on every keystroke; only the latest query's answer is shown. */
+  /**
+   * Runs on every keystroke, without a debounce: a search over the loaded index answers in a
+   * few milliseconds, and an older query's answer is dropped when a newer one was typed.
+   */
   function search(value: string) {
     setQuery(value);
     const request = ++latest.current;
@@ -95,7 +98,7 @@ export function SearchDialog() {
     setStatus('loading');
     (async () => {
       const pagefind = await loadPagefind();
-      const found = await pagefind.debouncedSearch(trimmed, {}, 150);
+      const found = await pagefind.search(trimmed);
       if (!found || request !== latest.current) return;
       const data = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
       if (request !== latest.current) return;

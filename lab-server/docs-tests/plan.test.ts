@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { commandToInput } from '../../components/lab/lab-controller';
+import { AFTER_DOCKER, callsDocker, checkPasses, NEEDS_DOCKER, planChapter, typedInput } from './plan';
+
+const PAGE = `---
+title: T
+checks:
+  made:
+    run: "test -f ~/made && echo yes"
+    expect: "yes"
+  web:
+    run: "docker ps -q"
+---
+
+Intro.
+
+\`\`\`bash run
+uname -r
+\`\`\`
+
+\`\`\`text output
+6.1.0
+\`\`\`
+
+<Step id="made" title="Make a file">
+
+\`\`\`bash run term=2 interrupt
+touch ~/made
+\`\`\`
+
+</Step>
+
+<Step id="web" title="A web server">
+
+\`\`\`bash run
+docker run -d --name web httpd
+\`\`\`
+
+\`\`\`bash run
+curl -s localhost:8080
+\`\`\`
+
+</Step>
+`;
+
+const CHECKS = {
+  made: { run: 'test -f ~/made && echo yes', expect: 'yes' },
+  web: { run: 'docker ps -q' },
+};
+
+describe('planChapter', () => {
+  it('lists run blocks and step checks in page order, marking Docker work and what follows it as pending', () => {
+    const plan = planChapter('x.mdx', PAGE, CHECKS);
+    expect(plan).toEqual([
+      { kind: 'run', line: 13, command: 'uname -r', term: 1, interrupt: false },
+      { kind: 'run', line: 23, command: 'touch ~/made', term: 2, interrupt: true, step: 'made' },
+      { kind: 'check', line: 27, step: 'made', check: CHECKS.made },
+      { kind: 'run', line: 31, command: 'docker run -d --name web httpd', term: 1, interrupt: false, step: 'web', pending: NEEDS_DOCKER },
+      { kind: 'run', line: 35, command: 'curl -s localhost:8080', term: 1, interrupt: false, step: 'web', pending: AFTER_DOCKER },
+      { kind: 'check', line: 39, step: 'web', check: CHECKS.web, pending: NEEDS_DOCKER },
+    ]);
+  });
+
+  it('refuses a step without a check and a check without a step, naming file and line', () => {
+    expect(() => planChapter('x.mdx', PAGE, { made: CHECKS.made })).toThrow('x.mdx:29: <Step id="web"> has no check in the frontmatter');
+    expect(() => planChapter('x.mdx', PAGE, { ...CHECKS, gone: { run: 'true' } })).toThrow('x.mdx: check "gone" has no <Step id="gone">');
+  });
+});
+
+describe('callsDocker', () => {
+  it('spots the docker CLI, compose and the Engine API socket, not words that merely contain docker', () => {
+    expect(callsDocker('docker ps')).toBe(true);
+    expect(callsDocker('sudo docker ps')).toBe(true);
+    expect(callsDocker('id=$(docker create busybox)')).toBe(true);
+    expect(callsDocker('cd app && docker-compose up')).toBe(true);
+    expect(callsDocker('curl --unix-socket /var/run/docker.sock http://localhost/_ping')).toBe(true);
+    expect(callsDocker('cat ~/dockerfiles/notes.txt')).toBe(false);
+    expect(callsDocker('mkdir -p ~/hello-web && cd ~/hello-web')).toBe(false);
+  });
+});
+
+describe('typedInput', () => {
+  it('types exactly what the Run button types', () => {
+    for (const command of ['uname -r', "cat > f <<'EOF'\na\nEOF", '$ echo hi\nhi']) {
+      expect(typedInput(command)).toBe(commandToInput(command));
+    }
+  });
+});
+
+describe('checkPasses', () => {
+  const ok = { exitCode: 0, stdout: 'true 137\n' };
+  it('compares trimmed stdout with a string, and needs exit 0', () => {
+    expect(checkPasses({ run: 'x', expect: 'true 137' }, ok)).toBe(true);
+    expect(checkPasses({ run: 'x', expect: 'true' }, ok)).toBe(false);
+    expect(checkPasses({ run: 'x', expect: 'true 137' }, { ...ok, exitCode: 1 })).toBe(false);
+  });
+  it('understands exitCode, stdout and match, and no expectation means exit 0', () => {
+    expect(checkPasses({ run: 'x' }, ok)).toBe(true);
+    expect(checkPasses({ run: 'x', expect: { exitCode: 1 } }, { exitCode: 1, stdout: '' })).toBe(true);
+    expect(checkPasses({ run: 'x', expect: { match: '^true \\d+$' } }, ok)).toBe(true);
+    expect(checkPasses({ run: 'x', expect: { stdout: 'false' } }, ok)).toBe(false);
+  });
+});
