@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log';
 import type { ProxyHooks } from './call';
@@ -41,7 +42,9 @@ export class DockerPractice {
     this.engine = new Engine(engineAddress(options.dockerHost));
     this.registry = new LabRegistry(this.engine, options.instance);
     this.learnersDir = path.join(options.dataDir, 'learners');
-    this.viewDir = path.join(options.dataDir, 'learners-nosymfollow');
+    // Outside the data directory: a lab killed without closing leaves the mount behind, and a
+    // mount inside the data directory would make `rm -rf` of it fail. /run is cleared at boot.
+    this.viewDir = path.join(process.getuid?.() === 0 ? '/run/lab-nosymfollow' : path.join(os.tmpdir(), 'lab-nosymfollow'), options.instance);
   }
 
   async start(): Promise<void> {
