@@ -1,4 +1,5 @@
 import { type Call, parseFilters, pickQuery, readJsonBody, relay, sendJson } from './call';
+import { ADDRESS_POOLS_FULL, freeSubnet } from '../runtime/address-pool';
 import { mapEndpoint } from './create-container';
 import { leaveNetwork } from './forwarders';
 import { pathPart } from './engine';
@@ -32,26 +33,17 @@ export async function inspectNetwork(call: Call): Promise<void> {
   sendJson(call.res, 200, presentNetwork(call.tenant, await call.engine.json('GET', `/networks/${target.id}`)));
 }
 
-/** Docker's default address pools run out after ~30 networks on one engine; the lab then carves /26s from its own range. */
-const FALLBACK_BASE = [10, 213];
-async function fallbackSubnet(call: Call): Promise<string> {
-  const used = new Set<string>();
-  for (const n of await call.engine.json<Array<{ IPAM?: { Config?: Array<{ Subnet?: string }> | null } }>>('GET', '/networks')) {
-    for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(c.Subnet);
-  }
-  for (let i = 0; i < 1024; i++) {
-    const subnet = `${FALLBACK_BASE[0]}.${FALLBACK_BASE[1]}.${Math.floor(i / 4)}.${(i % 4) * 64}/26`;
-    if (!used.has(subnet)) return subnet;
-  }
-  throw new ProxyError(503, 'the lab has no network addresses left; try again later');
-}
-
+/** A learner network, in the lab's own range when Docker's default pools are exhausted (see runtime/address-pool.ts). */
 export async function createNetworkOnEngine(call: Call, body: Record<string, unknown>): Promise<{ Id: string; Warning?: string }> {
   try {
     return await call.engine.json<{ Id: string }>('POST', '/networks/create', body as never);
   } catch (error) {
-    if (!(error instanceof ProxyError) || !/available, non-overlapping IPv4 address pool/.test(error.message)) throw error;
-    return call.engine.json<{ Id: string }>('POST', '/networks/create', { ...body, IPAM: { Driver: 'default', Config: [{ Subnet: await fallbackSubnet(call) }] } } as never);
+    if (!(error instanceof ProxyError) || !ADDRESS_POOLS_FULL.test(error.message)) throw error;
+    const used: string[] = [];
+    for (const n of await call.engine.json<Array<{ IPAM?: { Config?: Array<{ Subnet?: string }> | null } }>>('GET', '/networks')) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.push(c.Subnet);
+    const subnet = freeSubnet(used);
+    if (!subnet) throw new ProxyError(503, 'the lab has no network addresses left; try again later');
+    return call.engine.json<{ Id: string }>('POST', '/networks/create', { ...body, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } as never);
   }
 }
 

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { hardenedHostConfig, type WorkspaceLimits } from './hardening';
+import { createNetworkWithFallback } from './address-pool';
 import { LABEL, labLabels } from './labels';
 
 export interface Workspace {
@@ -46,7 +47,7 @@ function namesFor(instance: string, learnerId: string) {
  */
 export async function createWorkspace(docker: Docker, options: CreateWorkspaceOptions): Promise<Workspace> {
   const names = namesFor(options.instance, options.learnerId);
-  await docker.createNetwork({
+  await createNetworkWithFallback(docker, {
     Name: names.network,
     Driver: 'bridge',
     Internal: !options.allowEgress,

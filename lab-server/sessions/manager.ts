@@ -5,6 +5,7 @@ import type { LabConfig } from '../config';
 import type { Logger } from '../log';
 import type { SessionStatus } from '../protocol/session';
 import { instanceIdFor, LABEL } from '../runtime/labels';
+import { ADDRESS_POOLS_FULL } from '../runtime/address-pool';
 import { createWorkspace, listLabNetworks, listWorkspaces, removeWorkspace } from '../runtime/workspaces';
 import { ClaimStore } from './claims';
 
@@ -445,7 +446,6 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
 }
 
 /** dockerd's answer when its address pools have no room for another network (about 30 with the defaults). */
-export const ADDRESS_POOLS_FULL = /could not find an available, non-overlapping IPv4 address pool/i;
 
 function describeStartFailure(error: Error & { statusCode?: number }, image: string): string {
   if (ADDRESS_POOLS_FULL.test(error.message))
