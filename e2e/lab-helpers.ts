@@ -3,7 +3,7 @@ import { expect, type BrowserContext, type Locator, type Page } from '@playwrigh
 /** The workspace prompt, "lab:~# " (the same in every container). */
 export const PROMPT = /lab:\S*[#$]/;
 
-type PaneHook = { text(): string; seq(): number | null; state(): string; drop(): void };
+type PaneHook = { text(): string; seq(): number | null; state(): string; drop(): void; renderer(): 'dom' | 'webgl' };
 declare global {
   interface Window {
     __LAB_E2E__?: { panes: Record<string, PaneHook> };

@@ -13,7 +13,7 @@ const GUIDE = '/guide/first-commands';
 /** The workspace prompt, "lab:~# " (the same in every container). */
 const PROMPT = /lab:\S*[#$]/;
 
-type PaneHook = { text(): string; seq(): number | null; state(): string; drop(): void };
+type PaneHook = { text(): string; seq(): number | null; state(): string; drop(): void; renderer(): 'dom' | 'webgl' };
 declare global {
   interface Window {
     __LAB_E2E__?: { panes: Record<string, PaneHook> };

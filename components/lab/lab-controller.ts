@@ -85,7 +85,7 @@ export interface PaneHandle {
 }
 
 /** What survives a reload (sessionStorage): the learner's layout, not the session's live state. */
-type Persisted = Pick<LabState, 'started' | 'panes' | 'active' | 'layout' | 'open' | 'dockSize' | 'screenReader'>;
+type Persisted = Pick<LabState, 'started' | 'panes' | 'active' | 'layout' | 'open' | 'dockSize' | 'screenReader' | 'gpu'>;
 
 function readPersisted(storage: StorageLike | undefined): Partial<Persisted> {
   try {
@@ -103,6 +103,7 @@ function readPersisted(storage: StorageLike | undefined): Partial<Persisted> {
     if (typeof value.open === 'boolean') out.open = value.open;
     if (typeof value.dockSize === 'number' && value.dockSize > 0) out.dockSize = value.dockSize;
     if (typeof value.screenReader === 'boolean') out.screenReader = value.screenReader;
+    if (typeof value.gpu === 'boolean') out.gpu = value.gpu;
     return out;
   } catch {
     return {};
@@ -166,8 +167,8 @@ export class LabController {
   }
 
   private persist(): void {
-    const { started, panes, active, layout, open, dockSize, screenReader } = this.state;
-    const value: Persisted = { started, panes, active, layout, open, dockSize, screenReader };
+    const { started, panes, active, layout, open, dockSize, screenReader, gpu } = this.state;
+    const value: Persisted = { started, panes, active, layout, open, dockSize, screenReader, gpu };
     try {
       this.storage?.setItem(STORAGE_KEY, JSON.stringify(value));
     } catch {
@@ -376,6 +377,11 @@ export class LabController {
 
   setScreenReader(screenReader: boolean): void {
     this.set({ screenReader });
+    this.persist();
+  }
+
+  setGpu(gpu: boolean): void {
+    this.set({ gpu });
     this.persist();
   }
 

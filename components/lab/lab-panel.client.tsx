@@ -375,7 +375,7 @@ function LiveBanner({ controller, state, phase }: { controller: LabController; s
 }
 
 function Panes({ controller, state, shown }: { controller: LabController; state: LabState; shown: boolean }) {
-  const { panes, active, layout, epoch, paneConn, screenReader } = state;
+  const { panes, active, layout, epoch, paneConn, screenReader, gpu } = state;
   const tabs = layout === 'tabs';
   const phase = derivePhase(state);
   const canOpen = (phase === 'ready' || phase === 'reconnecting') && panes.length < MAX_PANES;
@@ -440,6 +440,15 @@ function Panes({ controller, state, shown }: { controller: LabController; state:
         >
           Screen reader mode
         </button>
+        <button
+          type="button"
+          className="lab-button"
+          aria-pressed={gpu}
+          onClick={() => controller.setGpu(!gpu)}
+          title="Draws the terminals with WebGL: smoother with heavy output, if your browser allows it"
+        >
+          GPU rendering
+        </button>
       </div>
       <div className="lab-panes" data-layout={layout} data-count={panes.length}>
         {panes.length === 0 ? (
@@ -459,6 +468,7 @@ function Panes({ controller, state, shown }: { controller: LabController; state:
               controller={controller}
               visible={shown && (!tabs || id === active)}
               screenReader={screenReader}
+              gpu={gpu}
               showTitle={!tabs}
               labelledBy={tabs ? `lab-tab-${id}` : undefined}
               onClose={() => controller.closePane(id)}

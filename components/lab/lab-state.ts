@@ -38,6 +38,8 @@ export interface LabState {
   /** User-chosen dock height in px (bottom dock), or null for the default. */
   dockSize: number | null;
   screenReader: boolean;
+  /** WebGL rendering (opt-in): faster with heavy output; the DOM renderer stays the default. */
+  gpu: boolean;
   /** Server clock minus this clock, in ms (from the Date header), for the countdown. */
   clockSkew: number;
   /** Connection state of each mounted pane. */
@@ -60,6 +62,7 @@ export const INITIAL_LAB_STATE: LabState = Object.freeze({
   open: false,
   dockSize: null,
   screenReader: false,
+  gpu: false,
   clockSkew: 0,
   paneConn: {},
   announcement: { id: 0, text: '' },

@@ -13,6 +13,8 @@ export interface TerminalPaneProps {
   /** Shown (active tab, or split view, and the dock expanded). Hidden panes neither open nor fit. */
   visible: boolean;
   screenReader: boolean;
+  /** WebGL renderer instead of the DOM one (opt-in). */
+  gpu?: boolean;
   /** Show "Terminal N" in the pane bar (split view; tabs already name it). */
   showTitle: boolean;
   onClose(): void;
@@ -104,11 +106,12 @@ const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(n
  * connects its socket, and shows what is going on when it is not simply connected — never a
  * blank pane.
  */
-export function TerminalPane({ paneId, epoch, controller, visible, screenReader, showTitle, onClose, labelledBy, id }: TerminalPaneProps) {
+export function TerminalPane({ paneId, epoch, controller, visible, screenReader, gpu = false, showTitle, onClose, labelledBy, id }: TerminalPaneProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const xtermRef = useRef<XtermHost | undefined>(undefined);
   const searchRef = useRef<HTMLInputElement>(null);
   const screenReaderRef = useRef(screenReader);
+  const gpuRef = useRef(gpu);
   const [socket, setSocket] = useState<LabSocket | undefined>(undefined);
   const [activated, setActivated] = useState(visible);
   const [conn, setConn] = useState<ConnectionState>({ kind: 'idle' });
@@ -131,6 +134,11 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
     screenReaderRef.current = screenReader;
     xtermRef.current?.setScreenReaderMode(screenReader);
   }, [screenReader]);
+
+  useEffect(() => {
+    gpuRef.current = gpu;
+    void xtermRef.current?.setGpu(gpu);
+  }, [gpu]);
 
   useEffect(() => {
     if (!flash) return;
@@ -162,6 +170,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
         return;
       }
       xtermRef.current = xterm;
+      if (gpuRef.current) void xterm.setGpu(true);
       const term = xterm.term;
       setSize({ cols: term.cols, rows: term.rows });
 
@@ -285,7 +294,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
       const testHook = (window as { __LAB_E2E__?: { panes: Record<string, unknown> } }).__LAB_E2E__;
       if (testHook) {
         const host = xterm;
-        testHook.panes[paneId] = { text: () => host.text(), seq: () => ws.seq, state: () => ws.state.kind, drop: () => ws.reconnect() };
+        testHook.panes[paneId] = { text: () => host.text(), seq: () => ws.seq, state: () => ws.state.kind, drop: () => ws.reconnect(), renderer: () => host.renderer() };
         cleanups.push(() => {
           delete testHook.panes[paneId];
         });

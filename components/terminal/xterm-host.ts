@@ -35,6 +35,10 @@ export interface XtermHost {
   /** The whole buffer (scrollback included) as text, wrapped rows joined: for tests. */
   text(): string;
   setScreenReaderMode(on: boolean): void;
+  /** Switches to the WebGL renderer (loaded on demand) or back to the DOM one; false when WebGL is unavailable. */
+  setGpu(on: boolean): Promise<boolean>;
+  /** Which renderer draws the terminal now. */
+  renderer(): 'dom' | 'webgl';
   dispose(): void;
 }
 
@@ -87,6 +91,7 @@ export async function createXterm(container: HTMLElement, options: XtermHostOpti
     macOptionIsMeta: false,
     rightClickSelectsWord: false,
   });
+  let webgl: { dispose(): void } | undefined;
   const fitAddon = new FitAddon();
   const search = new SearchAddon();
   term.loadAddon(fitAddon);
@@ -194,6 +199,31 @@ export async function createXterm(container: HTMLElement, options: XtermHostOpti
     },
     setScreenReaderMode(on) {
       term.options.screenReaderMode = on;
+    },
+    async setGpu(on) {
+      if (!on) {
+        webgl?.dispose();
+        webgl = undefined;
+        return true;
+      }
+      if (webgl) return true;
+      try {
+        const { WebglAddon } = await import('@xterm/addon-webgl');
+        const addon = new WebglAddon();
+        // A lost GPU context (driver reset, too many contexts) falls back to the DOM renderer.
+        addon.onContextLoss(() => {
+          addon.dispose();
+          if (webgl === addon) webgl = undefined;
+        });
+        term.loadAddon(addon);
+        webgl = addon;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    renderer() {
+      return webgl ? 'webgl' : 'dom';
     },
     dispose() {
       term.dispose();
