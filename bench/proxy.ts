@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     // 15 MB of logs each (the lab keeps at most 2 × 10 MB of a learner container's log).
     const logScript = 'head -c 15728640 /dev/zero | tr "\\0" "x" | fold -w 99';
     await timed(proxy, ['run', '--name', 'logs', 'busybox', 'sh', '-c', logScript]);
-    await timed(RAW, ['run', '--label', BENCH_LABEL, '--name', 'bench-raw-logs', 'busybox', 'sh', '-c', logScript]);
+    await timed(RAW, ['run', '--label', BENCH_LABEL, ...HARDENED, '--name', 'bench-raw-logs', 'busybox', 'sh', '-c', logScript]);
     await compare('docker logs (15 MB)', 1.2, () => timed(proxy, ['logs', 'logs']), () => timed(RAW, ['logs', 'bench-raw-logs']));
     await compare('docker run, 50 MB of attached output', 1.2, () => timed(proxy, ['run', '--rm', 'busybox', 'sh', '-c', 'head -c 52428800 /dev/zero']), () => timed(RAW, ['run', '--rm', '--label', BENCH_LABEL, ...HARDENED, 'busybox', 'sh', '-c', 'head -c 52428800 /dev/zero']));
 
