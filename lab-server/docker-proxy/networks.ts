@@ -1,5 +1,5 @@
 import { type Call, parseFilters, pickQuery, readJsonBody, relay, sendJson } from './call';
-import { ADDRESS_POOLS_FULL, freeSubnet } from '../runtime/address-pool';
+import { ADDRESS_POOLS_FULL, freeSubnet, withFallbackLock } from '../runtime/address-pool';
 import { mapEndpoint } from './create-container';
 import { leaveNetwork } from './forwarders';
 import { pathPart } from './engine';
@@ -39,11 +39,13 @@ export async function createNetworkOnEngine(call: Call, body: Record<string, unk
     return await call.engine.json<{ Id: string }>('POST', '/networks/create', body as never);
   } catch (error) {
     if (!(error instanceof ProxyError) || !ADDRESS_POOLS_FULL.test(error.message)) throw error;
-    const used: string[] = [];
-    for (const n of await call.engine.json<Array<{ IPAM?: { Config?: Array<{ Subnet?: string }> | null } }>>('GET', '/networks')) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.push(c.Subnet);
-    const subnet = freeSubnet(used);
-    if (!subnet) throw new ProxyError(503, 'the lab has no network addresses left; try again later');
-    return call.engine.json<{ Id: string }>('POST', '/networks/create', { ...body, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } as never);
+    return withFallbackLock(async () => {
+      const used: string[] = [];
+      for (const n of await call.engine.json<Array<{ IPAM?: { Config?: Array<{ Subnet?: string }> | null } }>>('GET', '/networks')) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.push(c.Subnet);
+      const subnet = freeSubnet(used);
+      if (!subnet) throw new ProxyError(503, 'the lab has no network addresses left; try again later');
+      return call.engine.json<{ Id: string }>('POST', '/networks/create', { ...body, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } as never);
+    });
   }
 }
 

@@ -18,23 +18,37 @@ export function freeSubnet(used: Iterable<string>): string | undefined {
   return undefined;
 }
 
+let pending: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `pick and create` one at a time in this process: a class starting at once would
+ * otherwise pick the same free /26 for every network.
+ */
+export function withFallbackLock<T>(task: () => Promise<T>): Promise<T> {
+  const run = pending.then(task, task);
+  pending = run.catch(() => undefined);
+  return run;
+}
+
 /** Creates a network, falling back to the lab's own range when Docker's pools are exhausted. */
 export async function createNetworkWithFallback(docker: Docker, options: Docker.NetworkCreateOptions): Promise<Docker.Network> {
   try {
     return await docker.createNetwork(options);
   } catch (error) {
     if (!ADDRESS_POOLS_FULL.test((error as Error).message)) throw error;
-    // Two creations racing for the same /26: the loser retries with the next free one.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const networks = await docker.listNetworks();
-      const subnet = freeSubnet(networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
-      if (!subnet) throw error;
-      try {
-        return await docker.createNetwork({ ...options, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } });
-      } catch (retryError) {
-        if (!/overlap/i.test((retryError as Error).message)) throw retryError;
+    return withFallbackLock(async () => {
+      // Another process (a second lab on this engine) may still race us: retry with the next free one.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const networks = await docker.listNetworks();
+        const subnet = freeSubnet(networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
+        if (!subnet) throw error;
+        try {
+          return await docker.createNetwork({ ...options, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } });
+        } catch (retryError) {
+          if (!/overlap/i.test((retryError as Error).message)) throw retryError;
+        }
       }
-    }
-    throw error;
+      throw error;
+    });
   }
 }
