@@ -15,6 +15,7 @@ import { DockerPractice } from '../docker-proxy/hub';
 import { practiceHooks } from '../docker-proxy/session-hooks';
 import { PaneRegistry } from '../terminals/registry';
 import { CheckService } from '../checks/service';
+import { readGuideSteps } from '../../lib/content/steps';
 import { openStore, type LabStore } from '../store/db';
 import { createHealthProbe } from './health';
 import { handlePreview } from './preview';
@@ -90,7 +91,13 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   await sessions.start();
   const terminals = createTerminalSockets({ config, logger, sessions, panes });
   const store = openStore(config.dataDir);
-  const checks = new CheckService({ docker, store, logger, containerOf: (learnerId) => sessions.containerOf(learnerId) });
+  const checks = new CheckService({
+    docker,
+    store,
+    logger,
+    containerOf: (learnerId) => sessions.containerOf(learnerId),
+    chapters: () => readGuideSteps(path.join(PROJECT_ROOT, 'content')),
+  });
   const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions, checks };
   const site = options.serveSite === false ? undefined : await prepareNext(config);
   // The search index, written by `pagefind` after `next build` (lab-server/site/build.ts).
