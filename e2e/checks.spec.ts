@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { capture, endLab, waitForShell, withHook } from './lab-helpers';
 
 /**
@@ -7,6 +8,14 @@ import { capture, endLab, waitForShell, withHook } from './lab-helpers';
  * the hint; the sidebar and /progress show the pass.
  */
 test.describe.configure({ timeout: 180_000 });
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** axe on one step in the state it is in (hint shown, solution open, passed). */
+async function axeStep(page: Page, id: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include(`[data-step-id="${id}"]`).withTags(WCAG_TAGS).analyze();
+  return violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
 
 test('typing the step in the terminal ticks it without a click; a failing Check shows the hint; /progress shows it', async ({ browser }) => {
   const learner = await browser.newContext();
@@ -28,6 +37,7 @@ test('typing the step in the terminal ticks it without a click; a failing Check 
     // The solution is there for the asking.
     await step.getByText('Show solution').click();
     await expect(step.locator('.step-solution code')).toContainText('docker run -d --name web2 -p 8000:80 httpd');
+    expect(await axeStep(page, 'two-web-servers')).toEqual([]);
 
     await step.scrollIntoViewIfNeeded();
     await capture(page, 'docker run -d --name web1 -p 80:80 httpd >/dev/null && docker run -d --name web2 -p 8000:80 httpd >/dev/null; echo started', '1', 90_000);
@@ -38,6 +48,7 @@ test('typing the step in the terminal ticks it without a click; a failing Check 
     await expect(bar.getByRole('status')).toContainText('Done');
     await expect(step).toHaveAttribute('data-passed', 'true');
     await expect(page.getByTestId('chapter-tick-first-commands')).toBeAttached();
+    expect(await axeStep(page, 'two-web-servers')).toEqual([]);
 
     await page.goto('/progress');
     await expect(page.locator('[data-step="first-commands/two-web-servers"]')).toHaveAttribute('data-passed', 'true');
