@@ -70,6 +70,11 @@ export function StepCheck({ chapter, id, title }: { chapter: string; id: string;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
+      // A hidden tab does not check (the timer keeps going, cheaply, until it is shown again).
+      if (document.visibilityState === 'hidden') {
+        timer = setTimeout(() => void tick(), POLL_MS);
+        return;
+      }
       const answer = await requestCheck(chapter, id).catch(() => undefined);
       if (stopped) return;
       if (answer && 'passed' in answer && answer.passed) {

@@ -57,6 +57,9 @@ describe('step checks and progress (real engine)', () => {
     const report = await progress(alice);
     expect(report.steps).toEqual([{ chapter: 'first-commands', step: 'two-web-servers', passedAt: expect.any(Number) }]);
     expect(report.totals['first-commands']).toBe(2);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/lab_checks_total\{result="passed"\} 1/);
+    expect(metrics).toMatch(/lab_checks_total\{result="failed"\} 1/);
   });
 
   it('forging gains nothing: a "passed" body, another learner’s pass, another chapter’s id, a foreign page', async () => {

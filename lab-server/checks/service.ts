@@ -38,6 +38,8 @@ export interface CheckServiceOptions {
   /** The learner's ready workspace container, if any. */
   containerOf(learnerId: string): string | undefined;
   logger: Logger;
+  /** Counts results (passed, failed, timeout). */
+  onResult?: (result: 'passed' | 'failed' | 'timeout') => void;
   /** The guide's chapters and their checks (read from content/ at first use by default). */
   chapters?: () => ChapterSteps[];
   /** Time a check may take inside the workspace (default 5 s). */
@@ -158,11 +160,13 @@ export class CheckService {
     if (result.exitCode === 124 || result.exitCode === 137) return this.failed(check, true);
     if (!checkPasses(check, result)) return this.failed(check, false);
     this.options.store.recordPass(learnerId, chapter, id);
+    this.options.onResult?.('passed');
     this.options.logger.debug({ learner: learnerId.slice(0, 8), chapter, check: id }, 'check passed');
     return { passed: true };
   }
 
   private failed(check: Check, timedOut: boolean): CheckOutcome {
+    this.options.onResult?.(timedOut ? 'timeout' : 'failed');
     return { passed: false, ...(check.hint ? { hint: check.hint } : {}), ...(timedOut ? { timedOut: true } : {}) };
   }
 }

@@ -96,6 +96,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     store,
     logger,
     containerOf: (learnerId) => sessions.containerOf(learnerId),
+    onResult: (result) => metrics.checks.inc({ result }),
     chapters: () => readGuideSteps(path.join(PROJECT_ROOT, 'content')),
   });
   const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions, checks };
