@@ -10,7 +10,7 @@ import { guideHref } from '../lib/content/routes';
  * Axe finds only part of WCAG; the keyboard tests below cover focus order and visibility.
  */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-const PAGES = ['/', '/lab', ...flattenNav().map((item) => guideHref(item.slug)), '/guide/no-such-page'];
+const PAGES = ['/', '/lab', '/progress', ...flattenNav().map((item) => guideHref(item.slug)), '/guide/no-such-page'];
 
 /** Syntax-highlighted tokens (not output blocks, whose text takes the page's muted colour). */
 const CODE_TOKENS = '.code-block:not([data-kind="output"]) code[data-theme] span';

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { guideNav } from '@/lib/content/nav';
 import { guideHref } from '@/lib/content/routes';
+import { ChapterTick } from '@/components/progress/chapter-tick.client';
 
 const SIDEBAR_ID = 'docs-sidebar';
 
@@ -42,6 +43,7 @@ export function Sidebar({ current }: { current: string }) {
                         {item.chapter !== undefined ? <span className="visually-hidden">Chapter {item.chapter}: </span> : null}
                         {item.title}
                       </span>
+                      <ChapterTick slug={item.slug} />
                     </Link>
                   </li>
                 );

@@ -21,6 +21,7 @@ export function SiteHeader() {
         </Link>
         <nav aria-label="Main" className="site-nav">
           {first ? <Link href={guideHref(first.slug)}>Guide</Link> : null}
+          <Link href="/progress">Progress</Link>
         </nav>
         <div className="site-tools">
           <SearchDialog />

@@ -3,17 +3,19 @@ import type { HealthReport } from './health';
 import { HttpError } from './request';
 import { sendError, sendJson } from './respond';
 import { sessionRoutes, type SessionRouteDeps } from './session-routes';
+import { checkRoutes, type CheckRouteDeps } from '../checks/routes';
 import type { LabMetrics } from '../metrics/registry';
 
-export interface RouteContext extends SessionRouteDeps {
+export interface RouteContext extends SessionRouteDeps, CheckRouteDeps {
   health: () => Promise<HealthReport>;
   metrics: LabMetrics;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RouteContext) => Promise<void>;
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RouteContext, params: Record<string, string>) => Promise<void>;
 
 interface Route {
   method: 'GET' | 'POST' | 'DELETE';
+  /** Exact path; a `:name` segment matches one non-empty segment (the handler parses it with its schema). */
   path: string;
   handler: Handler;
 }
@@ -44,18 +46,47 @@ const routes: Route[] = [
   { method: 'POST', path: '/api/lab/session/extend', handler: sessionRoutes.extend },
   { method: 'POST', path: '/api/lab/session/reset', handler: sessionRoutes.reset },
   { method: 'POST', path: '/api/lab/session/keepalive', handler: sessionRoutes.keepAlive },
+  { method: 'POST', path: '/api/lab/checks/:chapter/:id', handler: checkRoutes.run },
+  { method: 'GET', path: '/api/lab/progress', handler: checkRoutes.progress },
 ];
+
+/** The route's parameters when `pathname` matches its path, else undefined. */
+function matchPath(pattern: string, pathname: string): Record<string, string> | undefined {
+  if (!pattern.includes(':')) return pattern === pathname ? {} : undefined;
+  const want = pattern.split('/');
+  const got = pathname.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let index = 0; index < want.length; index++) {
+    const segment = want[index]!;
+    const value = got[index]!;
+    if (segment.startsWith(':')) {
+      if (!value) return undefined;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+      params[segment.slice(1)] = decoded;
+    } else if (segment !== value) {
+      return undefined;
+    }
+  }
+  return params;
+}
 
 export function isLabPath(pathname: string): boolean {
   return pathname === '/metrics' || pathname === '/api/lab' || pathname.startsWith('/api/lab/');
 }
 
 export async function handleLabRequest(req: IncomingMessage, res: ServerResponse, pathname: string, ctx: RouteContext): Promise<void> {
-  const samePath = routes.filter((route) => route.path === pathname);
-  const route = samePath.find((r) => r.method === req.method);
+  const samePath = routes.map((route) => ({ route, params: matchPath(route.path, pathname) })).filter((entry) => entry.params !== undefined);
+  const found = samePath.find((entry) => entry.route.method === req.method);
+  const route = found?.route;
   if (!route) {
     if (samePath.length > 0) {
-      res.setHeader('allow', samePath.map((r) => r.method).join(', '));
+      res.setHeader('allow', samePath.map((entry) => entry.route.method).join(', '));
       sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${pathname}`);
     } else {
       sendError(res, 404, 'not_found', `No lab endpoint at ${pathname}`);
@@ -64,7 +95,7 @@ export async function handleLabRequest(req: IncomingMessage, res: ServerResponse
   }
   const stopTimer = ctx.metrics.httpDuration.startTimer({ route: route.path });
   try {
-    await route.handler(req, res, ctx);
+    await route.handler(req, res, ctx, found.params ?? {});
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     sendError(res, error.status, error.code, error.message);

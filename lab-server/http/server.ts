@@ -14,6 +14,9 @@ import { SessionManager } from '../sessions/manager';
 import { DockerPractice } from '../docker-proxy/hub';
 import { practiceHooks } from '../docker-proxy/session-hooks';
 import { PaneRegistry } from '../terminals/registry';
+import { CheckService } from '../checks/service';
+import { readGuideSteps } from '../../lib/content/steps';
+import { openStore, type LabStore } from '../store/db';
 import { createHealthProbe } from './health';
 import { handlePreview } from './preview';
 import { createTerminalSockets } from './terminal-socket';
@@ -38,6 +41,8 @@ export interface LabServer {
   sessions: SessionManager;
   panes: PaneRegistry;
   practice: DockerPractice;
+  store: LabStore;
+  checks: CheckService;
   /** Starts listening on config.host:config.port (port 0 picks a free one) and resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -85,7 +90,16 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   panes.on('workspaceGone', (learnerId, outOfMemory) => void sessions.markExited(learnerId, outOfMemory));
   await sessions.start();
   const terminals = createTerminalSockets({ config, logger, sessions, panes });
-  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions };
+  const store = openStore(config.dataDir);
+  const checks = new CheckService({
+    docker,
+    store,
+    logger,
+    containerOf: (learnerId) => sessions.containerOf(learnerId),
+    onResult: (result) => metrics.checks.inc({ result }),
+    chapters: () => readGuideSteps(path.join(PROJECT_ROOT, 'content')),
+  });
+  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions, checks };
   const site = options.serveSite === false ? undefined : await prepareNext(config);
   // The search index, written by `pagefind` after `next build` (lab-server/site/build.ts).
   const searchIndex = createStaticHandler(path.join(PROJECT_ROOT, '.next', 'pagefind'), '/pagefind/');
@@ -152,6 +166,8 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     sessions,
     panes,
     practice,
+    store,
+    checks,
     listen: () =>
       new Promise<string>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => reject(error);
@@ -173,6 +189,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
         server.closeAllConnections();
       });
       await site?.close();
+      store.close();
     },
   };
 }

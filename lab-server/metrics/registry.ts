@@ -23,6 +23,12 @@ export function createMetrics() {
     imagesReady: new Gauge({ name: 'lab_images_ready', help: 'Catalog images present at their current recipe hash.', registers: [registry] }),
     imagesTotal: new Gauge({ name: 'lab_images_total', help: 'Images in the catalog.', registers: [registry] }),
     workspacesRunning: new Gauge({ name: 'lab_workspaces_running', help: 'Learner workspaces running on the engine.', registers: [registry] }),
+    checks: new Counter({
+      name: 'lab_checks_total',
+      help: 'Step checks run in learners’ workspaces, by result (passed, failed, timeout).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     workspacesCapacity: new Gauge({ name: 'lab_workspaces_capacity', help: 'Configured maximum of workspaces.', registers: [registry] }),
   };
 }

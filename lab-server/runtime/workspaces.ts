@@ -72,16 +72,35 @@ export async function createWorkspace(docker: Docker, options: CreateWorkspaceOp
   }
 }
 
-/** Runs a command (argv, no shell) in a workspace and collects its output. Bounded by timeoutMs. */
-export async function execInWorkspace(docker: Docker, containerId: string, cmd: string[], timeoutMs = 10_000): Promise<ExecResult> {
+/**
+ * Runs a command (argv, no shell) in a workspace and collects its output. Bounded by timeoutMs;
+ * with `maxOutputBytes`, each of stdout and stderr keeps only its first bytes (the rest is read and dropped).
+ */
+export async function execInWorkspace(
+  docker: Docker,
+  containerId: string,
+  cmd: string[],
+  timeoutMs = 10_000,
+  options: { maxOutputBytes?: number } = {},
+): Promise<ExecResult> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
   const stream = await exec.start({ hijack: true, stdin: false });
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const cap = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+  const collect = (into: Buffer[]) => {
+    let kept = 0;
+    return (chunk: Buffer) => {
+      if (kept >= cap) return;
+      const part = kept + chunk.byteLength > cap ? chunk.subarray(0, cap - kept) : chunk;
+      kept += part.byteLength;
+      into.push(part);
+    };
+  };
+  stdout.on('data', collect(out));
+  stderr.on('data', collect(err));
   docker.modem.demuxStream(stream, stdout, stderr);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -23,6 +23,8 @@ export const checkSchema = z.looseObject({
     ])
     .optional(),
   hint: z.string().optional(),
+  /** What to type to pass (shown on "Show solution"; the docs tests type it into a fresh workspace). */
+  solution: z.string().optional(),
 });
 
 /**

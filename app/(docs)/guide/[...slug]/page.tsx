@@ -6,6 +6,8 @@ import { Sidebar } from '@/components/docs/sidebar';
 import { Toc } from '@/components/docs/toc';
 import { StartLabButton } from '@/components/lab/start-lab-button.client';
 import { MdxContent } from '@/components/mdx/mdx-content';
+import { mdxComponents } from '@/components/mdx/mdx-components';
+import { Step, type StepProps } from '@/components/mdx/step';
 import { getGuidePage, getGuideSlugs } from '@/lib/content/guide';
 
 type Props = { params: Promise<{ slug: string[] }> };
@@ -29,6 +31,12 @@ export default async function GuidePage({ params }: Props) {
   if (!page) notFound();
   const { title, description, chapter } = page.frontmatter;
   const current = slug.join('/');
+  const checks = page.frontmatter.checks ?? {};
+  // Steps learn their chapter and whether a check (and a solution) exists; the command stays on the server.
+  const components = {
+    ...mdxComponents,
+    Step: (props: StepProps) => <Step {...props} chapter={current} checked={props.id in checks} solution={checks[props.id]?.solution} />,
+  };
 
   return (
     <>
@@ -48,7 +56,7 @@ export default async function GuidePage({ params }: Props) {
             <StartLabButton />
           </p>
         </header>
-        <MdxContent code={page.code} />
+        <MdxContent code={page.code} components={components} />
       </article>
       <Pager slug={slug.join('/')} />
       </main>
