@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { presentImage } from './present';
 import { retagImageTarball } from './tarballs';
 import { encodeQuery } from './request-line';
-import { ownImages, resolveImage } from './resolve';
+import { ownContainers, ownImages, resolveImage } from './resolve';
 
 export async function listImages(call: Call): Promise<void> {
   const q = pickQuery(call, ['all', 'filters', 'digests', 'shared-size']);
@@ -81,9 +81,11 @@ export async function removeImage(call: Call): Promise<void> {
   const { engineRef, id } = await resolveImage(call.engine, call.tenant, ref);
   const prefix = aliasPrefix(call.tenant);
   const tags = engineRef.startsWith(prefix) ? [engineRef] : ((await ownImages(call.engine, call.tenant)).find((image) => image.Id === id)?.RepoTags ?? []).filter((t) => t.startsWith(prefix));
-  if (!engineRef.startsWith(prefix) && tags.length > 1 && q.force !== '1' && q.force !== 'true') {
+  const forced = q.force === '1' || q.force === 'true';
+  if (!engineRef.startsWith(prefix) && tags.length > 1 && !forced) {
     throw new ProxyError(409, `conflict: unable to delete ${ref} (must be forced) - image is referenced in multiple repositories`);
   }
+  if (!forced) await refuseLastTagInUse(call, ref, id, tags);
   const report: Array<Record<string, string>> = [];
   for (const tag of tags) {
     const answer = await call.engine.json<Array<Record<string, string>>>('DELETE', `/images/${imagePath(tag)}${encodeQuery({ force: q.force, noprune: q.noprune })}`);
@@ -95,6 +97,20 @@ export async function removeImage(call: Call): Promise<void> {
     }
   }
   sendJson(call.res, 200, report);
+}
+
+/**
+ * As the engine does: removing the last name of an image that a container (even a stopped one)
+ * was created from needs `-f`. The shared engine would merely untag the learner's alias, since the
+ * catalog image keeps other names, so the learner's own view is checked here.
+ */
+async function refuseLastTagInUse(call: Call, ref: string, id: string, removing: string[]): Promise<void> {
+  const prefix = aliasPrefix(call.tenant);
+  const own = ((await ownImages(call.engine, call.tenant)).find((image) => image.Id === id)?.RepoTags ?? []).filter((t) => t.startsWith(prefix));
+  if (own.some((tag) => !removing.includes(tag))) return;
+  const user = (await ownContainers(call.engine, call.tenant)).find((container) => container.ImageID === id);
+  if (!user) return;
+  throw new ProxyError(409, `conflict: unable to remove repository reference "${ref}" (must force) - container ${user.Id.slice(0, 12)} is using its referenced image ${id.replace(/^sha256:/, '').slice(0, 12)}`);
 }
 
 /**

@@ -122,6 +122,13 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" myapp')).toBe('myapp:1.0\n');
   });
 
+  it('rmi of the last name of an image a container uses needs -f, as on a real engine', async () => {
+    const refused = await learner.sh('docker rmi httpd');
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toMatch(/conflict: unable to remove repository reference "httpd" \(must force\) - container [0-9a-f]{12} is using its referenced image [0-9a-f]{12}/);
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" httpd')).toBe('httpd:latest\n');
+  });
+
   it('the lab registry: login, tag, push, remove, pull back', async () => {
     expect(await ok('docker login localhost:5000 -u student -p docker-lab 2>&1')).toContain('Login Succeeded');
     await ok('docker tag myapp:1.0 localhost:5000/myapp:1.0');
