@@ -74,7 +74,7 @@ export async function createContainer(call: Call): Promise<void> {
   const plan = await planCreate(call.engine, call.tenant, body, shown);
   await ensureVolumes(call.engine, call.tenant, plan.volumes);
   const created = await call.engine.json<{ Id: string; Warnings: string[] | null }>('POST', `/containers/create${encodeQuery({ name })}`, plan.body);
-  sendJson(call.res, 201, { Id: created.Id, Warnings: created.Warnings ?? [] });
+  sendJson(call.res, 201, { Id: created.Id, Warnings: [...plan.warnings, ...(created.Warnings ?? [])] });
 }
 
 const adjectives = ['brave', 'calm', 'eager', 'fervent', 'gifted', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'tender', 'vibrant', 'zealous'];
