@@ -77,6 +77,11 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker network inspect bridge -f "{{.Name}} {{len .Containers}}"')).toMatch(/^bridge \d+\n$/);
   });
 
+  it('docker update changes the limits of a container made from a named image', async () => {
+    await ok('docker update --memory 256m --memory-swap 256m web');
+    expect(await ok('docker inspect -f "{{.HostConfig.Memory}}" web')).toBe('268435456\n');
+  });
+
   it('docker run -it with a TTY: output comes back through the attach stream', async () => {
     expect(await ok('script -qec "docker run --rm -it busybox echo tty-works" /dev/null')).toContain('tty-works');
     const both = await ok('docker run --rm busybox sh -c "echo out; echo err >&2" 2>&1');
