@@ -20,7 +20,8 @@ import { checkPasses, planChapter, typedInput, type PlanItem } from './plan';
  * `DOCS_TESTS_CHAPTERS=data,isolation` limits the run to some chapters.
  */
 const only = process.env.DOCS_TESTS_CHAPTERS?.split(',').map((slug) => slug.trim()).filter(Boolean);
-const BLOCK_TIMEOUT_MS = 60_000;
+/** A block may wait for a service itself (`timeout 90 sh -c 'until curl …'`). */
+const BLOCK_TIMEOUT_MS = 120_000;
 /** How long a terminal must stay quiet, without the block's status line, before the marker is typed again. */
 const QUIET_RETYPE_MS = 4_000;
 

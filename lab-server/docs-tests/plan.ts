@@ -49,11 +49,6 @@ export type PlanItem = RunItem | CheckItem;
 /** `{/* docs-tests: skip — reason *\/}` or `{/* docs-tests: fails — reason *\/}` on the line before a fence. */
 const MARKER = /^\s*\{\/\*\s*docs-tests:\s*(skip|fails)\b\s*[—:-]?\s*(.*?)\s*\*\/\}\s*$/;
 
-/** Whether a shell command uses Docker: the docker CLI, compose, or the Engine API socket. */
-export function callsDocker(command: string): boolean {
-  return /(^|[\s;&|($`])(docker|docker-compose)(\s|$)/m.test(command) || /docker\.sock|DOCKER_HOST/.test(command);
-}
-
 /** The bytes a Run button types for a block: each line followed by Enter (see components/lab/lab-controller.ts). */
 export function typedInput(command: string): string {
   const lines = stripPrompts(command.replace(/\r\n?/g, '\n')).replace(/\n+$/, '').split('\n');
