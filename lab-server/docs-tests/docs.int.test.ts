@@ -45,6 +45,16 @@ async function settled(client: TermClient, start: number, options: { done?: () =
   }
 }
 
+/** Polls, for at most 30 s, until something answers HTTP on `port` inside the workspace. */
+async function portAnswers(containerId: string, port: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const probe = await execInWorkspace(lab!.docker, containerId, ['curl', '-s', '-o', '/dev/null', '--max-time', '2', `http://localhost:${port}/`], 5_000);
+    if (probe.exitCode === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 interface Chapter {
   slug: string;
   plan: PlanItem[];
@@ -123,6 +133,9 @@ for (const chapter of chapters) {
           name,
           async () => {
             const client = await terminal(item.term);
+            // A reader reads on before curling a server they just started; the tests wait (bounded) for its port instead.
+            const port = item.fails ? undefined : /\bcurl\b.*?\blocalhost:(\d+)/.exec(item.command)?.[1];
+            if (port) await portAnswers(containerId, Number(port));
             if (item.interrupt) client.type('\x03');
             const start = client.output.length;
             client.type(typedInput(item.command));
@@ -150,7 +163,7 @@ for (const chapter of chapters) {
             if (item.fails) expect(status, `${said}\n(it should fail: ${item.fails})`).not.toBe(0);
             else expect(status, said).toBe(0);
           },
-          BLOCK_TIMEOUT_MS + 5_000,
+          BLOCK_TIMEOUT_MS + 40_000, // and the wait for a port
         );
       } else {
         it(name, async () => {
