@@ -140,8 +140,10 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     const pushed = await ok('docker push localhost:5000/myapp:1.0 2>&1');
     expect(pushed).toContain('The push refers to repository [localhost:5000/myapp]');
     expect(pushed).toMatch(/1\.0: digest: sha256:[0-9a-f]{64}/);
+    expect(await ok('docker image inspect -f "{{range .RepoDigests}}{{println .}}{{end}}" localhost:5000/myapp:1.0')).toMatch(/^localhost:5000\/myapp@sha256:[0-9a-f]{64}\n+$/);
     await ok('docker rmi localhost:5000/myapp:1.0');
     expect(await ok('docker pull localhost:5000/myapp:1.0 2>&1')).toContain('localhost:5000/myapp:1.0');
+    expect(await ok('docker images --digests --format "{{.Repository}} {{.Digest}}" localhost:5000/myapp')).toMatch(/^localhost:5000\/myapp sha256:[0-9a-f]{64}\n$/);
     expect(await ok('docker run --rm localhost:5000/myapp:1.0')).toBe('built\n');
     const elsewhere = await learner.sh('docker push myapp:1.0');
     expect(elsewhere.stderr).toContain('lab policy: the lab has no internet access');
