@@ -69,7 +69,7 @@ describe('Docker practice: adversarial requests (real engine)', () => {
     ['memory above the cap', { ...base, HostConfig: { Memory: 8 * 1024 ** 3 } }, /memory limit above/],
     ['more CPUs than the cap', { ...base, HostConfig: { NanoCpus: 16e9 } }, /more than 2 CPUs/],
     ['a huge nofile ulimit', { ...base, HostConfig: { Ulimits: [{ Name: 'nofile', Soft: 1048576, Hard: 1048576 }] } }, /ulimit nofile above/],
-    ['restart always', { ...base, HostConfig: { RestartPolicy: { Name: 'always' } } }, /restart policy "always" is not allowed/],
+    ['restart on-failure beyond 3 retries', { ...base, HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 100 } } }, /at most 3 restarts/],
     ['a huge tmpfs', { ...base, HostConfig: { Tmpfs: { '/t': 'size=10g' } } }, /tmpfs larger than/],
     ['a huge /dev/shm', { ...base, HostConfig: { ShmSize: 8 * 1024 ** 3 } }, /shm size above/],
     ['joining the victim’s network namespace by id', () => ({ ...base, HostConfig: { NetworkMode: `container:${victimId}` } }), /No such container/],
@@ -105,6 +105,18 @@ describe('Docker practice: adversarial requests (real engine)', () => {
     expect(real.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-file': '2', 'max-size': '10m' } });
     expect(real.PortBindings).toEqual({});
     await api(attacker, 'DELETE', `/containers/${id}?force=1`);
+  });
+
+  it('restart always and unless-stopped (Compose files) are applied as on-failure:3, with a warning', async () => {
+    for (const name of ['always', 'unless-stopped']) {
+      const created = await api(attacker, 'POST', `/containers/create?name=restart-${name}`, { ...base, HostConfig: { RestartPolicy: { Name: name } } });
+      expect(created.status, created.body).toBe(201);
+      const { Id: id, Warnings: warnings } = created.json<{ Id: string; Warnings: string[] }>();
+      expect(warnings.join('\n')).toContain(`restart policy "${name}" is applied as on-failure:3`);
+      const real = (await socketRequest(engineSocket, 'GET', `/containers/${id}/json`)).json<{ HostConfig: { RestartPolicy: unknown } }>().HostConfig;
+      expect(real.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+      await api(attacker, 'DELETE', `/containers/${id}?force=1`);
+    }
   });
 
   it('the Docker socket mounted into a container is the learner’s own proxy socket, never the engine’s', async () => {

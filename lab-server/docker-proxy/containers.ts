@@ -74,7 +74,7 @@ export async function createContainer(call: Call): Promise<void> {
   const plan = await planCreate(call.engine, call.tenant, body, shown);
   await ensureVolumes(call.engine, call.tenant, plan.volumes);
   const created = await call.engine.json<{ Id: string; Warnings: string[] | null }>('POST', `/containers/create${encodeQuery({ name })}`, plan.body);
-  sendJson(call.res, 201, { Id: created.Id, Warnings: created.Warnings ?? [] });
+  sendJson(call.res, 201, { Id: created.Id, Warnings: [...plan.warnings, ...(created.Warnings ?? [])] });
 }
 
 const adjectives = ['brave', 'calm', 'eager', 'fervent', 'gifted', 'happy', 'jolly', 'keen', 'lucid', 'modest', 'nifty', 'quirky', 'serene', 'tender', 'vibrant', 'zealous'];
@@ -154,7 +154,8 @@ export async function updateContainer(call: Call): Promise<void> {
   // Reuse the create rules: an update may ask for no more than a new container could.
   const { fields, unknown } = canonicalize(body, ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'PidsLimit', 'RestartPolicy']);
   for (const [key, value] of unknown) if (!isZero(value)) throw policy(`${key} cannot be updated in the lab`);
-  const plan = await planCreate(call.engine, call.tenant, { Image: (await call.engine.json<{ Config: { Image: string } }>('GET', `/containers/${target.Id}/json`)).Config.Image.startsWith('sha256:') ? target.ImageID : target.Image, HostConfig: Object.fromEntries(fields) });
+  // The image only has to resolve for the create rules; by ID, since `target.Image` is the engine's alias (lab.local/…), which a learner may not name.
+  const plan = await planCreate(call.engine, call.tenant, { Image: target.ImageID, HostConfig: Object.fromEntries(fields) });
   const host = plan.body.HostConfig as Record<string, unknown>;
   const update: Record<string, unknown> = {};
   for (const key of fields.keys()) update[key] = host[key];

@@ -25,6 +25,8 @@ export interface CreatePlan {
   body: JsonObject;
   /** Named volumes to create (with the learner's labels) before the container. */
   volumes: string[];
+  /** Shown by the CLI as `WARNING: …` (the create answer's `Warnings`). */
+  warnings: string[];
 }
 
 function refuseUnknown(unknown: Map<string, Json>, where: string): void {
@@ -176,14 +178,15 @@ export async function planCreate(engine: Engine, tenant: Tenant, input: Json, na
   if (shm > 0) hostConfig.ShmSize = shm;
   hostConfig.Ulimits = mapUlimits(host.get('Ulimits'));
   hostConfig.LogConfig = mapLogConfig(host.get('LogConfig'));
-  hostConfig.RestartPolicy = mapRestartPolicy(host.get('RestartPolicy'));
+  const warnings: string[] = [];
+  hostConfig.RestartPolicy = mapRestartPolicy(host.get('RestartPolicy'), warnings);
 
   const userLabels = checkUserLabels(config.get('Labels'));
   body.Labels = { ...userLabels, ...ownerLabels(tenant), [PORTS_LABEL]: JSON.stringify(ports), [IMAGE_LABEL]: image };
   if (Object.keys(ports).length > 0) body.ExposedPorts = { ...(isObject(body.ExposedPorts) ? body.ExposedPorts : {}), ...Object.fromEntries(Object.keys(ports).map((p) => [p, {}])) };
   body.HostConfig = hostConfig;
   if (networking) body.NetworkingConfig = networking;
-  return { body, volumes: [...new Set(volumes)] };
+  return { body, volumes: [...new Set(volumes)], warnings };
 }
 
 const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -390,7 +393,12 @@ function mapLogConfig(input: Json | undefined): JsonObject {
   return { Type: CONTAINER_LIMITS.log.Type, Config: { ...CONTAINER_LIMITS.log.Config } };
 }
 
-function mapRestartPolicy(input: Json | undefined): JsonObject {
+/**
+ * `always` and `unless-stopped` (in most Compose files) are accepted and applied as
+ * `on-failure:3`, with a warning: containers end with the learner's session, and a container that
+ * exits on its own is not brought back forever on the shared engine.
+ */
+function mapRestartPolicy(input: Json | undefined, warnings: string[]): JsonObject {
   if (input === undefined || input === null) return { Name: 'no' };
   if (!isObject(input)) throw policy('RestartPolicy must be an object');
   const { fields, unknown } = canonicalize(input, ['Name', 'MaximumRetryCount']);
@@ -401,6 +409,10 @@ function mapRestartPolicy(input: Json | undefined): JsonObject {
   if (name === 'on-failure') {
     if (retries > CONTAINER_LIMITS.maxRestartRetries) throw policy(`at most ${CONTAINER_LIMITS.maxRestartRetries} restarts are allowed in the lab (on-failure:${CONTAINER_LIMITS.maxRestartRetries})`);
     return { Name: 'on-failure', MaximumRetryCount: retries || CONTAINER_LIMITS.maxRestartRetries };
+  }
+  if (name === 'always' || name === 'unless-stopped') {
+    warnings.push(`lab policy: restart policy "${name}" is applied as on-failure:${CONTAINER_LIMITS.maxRestartRetries} in the lab (containers end with your session)`);
+    return { Name: 'on-failure', MaximumRetryCount: CONTAINER_LIMITS.maxRestartRetries };
   }
   throw policy(`restart policy "${String(name)}" is not allowed in the lab (containers end with your session); use --restart on-failure:${CONTAINER_LIMITS.maxRestartRetries}`);
 }

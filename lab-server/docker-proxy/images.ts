@@ -9,16 +9,40 @@ import { pipeline } from 'node:stream/promises';
 import { presentImage } from './present';
 import { retagImageTarball } from './tarballs';
 import { encodeQuery } from './request-line';
-import { ownImages, resolveImage } from './resolve';
+import { ownContainers, ownImages, resolveImage } from './resolve';
+
+/**
+ * RepoDigests, as an engine records them on push and pull, for the learner's `localhost:5000/…`
+ * tags: the engine's own digest references go with the lab's temporary registry names, so the
+ * lab registry is asked, and a digest is shown only when the manifest there is this very image.
+ */
+async function labRegistryDigests(call: Call, image: { Id?: unknown; RepoTags?: unknown }): Promise<string[]> {
+  const tags = ((image.RepoTags as string[] | null) ?? []).map((t) => unalias(call.tenant, t)).filter((t): t is string => t !== undefined).map((t) => parseImageRef(t)).filter((ref) => isLabRegistry(ref.domain));
+  const address = tags.length > 0 ? await call.hooks.registry.started() : undefined;
+  if (!address) return [];
+  const digests = new Set<string>();
+  for (const ref of tags) {
+    const answer = await fetch(`http://${address}/v2/${call.tenant.ns}/${ref.path}/manifests/${encodeURIComponent(ref.tag)}`, {
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+      signal: AbortSignal.timeout(2_000),
+    }).catch(() => undefined);
+    if (!answer?.ok) continue;
+    const digest = answer.headers.get('docker-content-digest');
+    const manifest = (await answer.json().catch(() => undefined)) as { config?: { digest?: string } } | undefined;
+    if (digest && manifest?.config?.digest === image.Id) digests.add(`${LAB_REGISTRY}/${ref.path}@${digest}`);
+  }
+  return [...digests];
+}
 
 export async function listImages(call: Call): Promise<void> {
   const q = pickQuery(call, ['all', 'filters', 'digests', 'shared-size']);
   const filters = parseFilters(q.filters);
   for (const key of Object.keys(filters)) if (!['reference', 'dangling', 'label', 'before', 'since'].includes(key)) throw badRequest(`invalid filter '${key}'`);
-  let rows = (await ownImages(call.engine, call.tenant)).map((image) => presentImage(call.tenant, image));
+  let rows = await Promise.all((await ownImages(call.engine, call.tenant)).map(async (image) => presentImage(call.tenant, image, await labRegistryDigests(call, image))));
   if (filters.dangling?.includes('true')) rows = [];
   if (filters.reference) {
-    const patterns = filters.reference.map((pattern) => globToRegex(pattern.includes(':') ? pattern : `${pattern}:*`));
+    // A tag is a colon after the last slash: `localhost:5000/app` names a repository, not a tag.
+    const patterns = filters.reference.map((pattern) => globToRegex(pattern.lastIndexOf(':') > pattern.lastIndexOf('/') ? pattern : `${pattern}:*`));
     rows = rows
       .map((row) => ({ ...row, RepoTags: (row.RepoTags as string[]).filter((tag) => patterns.some((p) => p.test(tag))) }))
       .filter((row) => row.RepoTags.length > 0);
@@ -36,7 +60,8 @@ function matchesLabel(labels: Record<string, string> | undefined, filter: string
 export async function inspectImage(call: Call): Promise<void> {
   pickQuery(call, []);
   const { engineRef } = await resolveImage(call.engine, call.tenant, call.params[0]!);
-  sendJson(call.res, 200, presentImage(call.tenant, await call.engine.json('GET', `/images/${imagePath(engineRef)}/json`)));
+  const image = await call.engine.json<Record<string, unknown>>('GET', `/images/${imagePath(engineRef)}/json`);
+  sendJson(call.res, 200, presentImage(call.tenant, image, await labRegistryDigests(call, image)));
 }
 
 export async function imageHistory(call: Call): Promise<void> {
@@ -81,9 +106,11 @@ export async function removeImage(call: Call): Promise<void> {
   const { engineRef, id } = await resolveImage(call.engine, call.tenant, ref);
   const prefix = aliasPrefix(call.tenant);
   const tags = engineRef.startsWith(prefix) ? [engineRef] : ((await ownImages(call.engine, call.tenant)).find((image) => image.Id === id)?.RepoTags ?? []).filter((t) => t.startsWith(prefix));
-  if (!engineRef.startsWith(prefix) && tags.length > 1 && q.force !== '1' && q.force !== 'true') {
+  const forced = q.force === '1' || q.force === 'true';
+  if (!engineRef.startsWith(prefix) && tags.length > 1 && !forced) {
     throw new ProxyError(409, `conflict: unable to delete ${ref} (must be forced) - image is referenced in multiple repositories`);
   }
+  if (!forced) await refuseLastTagInUse(call, ref, id, tags);
   const report: Array<Record<string, string>> = [];
   for (const tag of tags) {
     const answer = await call.engine.json<Array<Record<string, string>>>('DELETE', `/images/${imagePath(tag)}${encodeQuery({ force: q.force, noprune: q.noprune })}`);
@@ -95,6 +122,20 @@ export async function removeImage(call: Call): Promise<void> {
     }
   }
   sendJson(call.res, 200, report);
+}
+
+/**
+ * As the engine does: removing the last name of an image that a container (even a stopped one)
+ * was created from needs `-f`. The shared engine would merely untag the learner's alias, since the
+ * catalog image keeps other names, so the learner's own view is checked here.
+ */
+async function refuseLastTagInUse(call: Call, ref: string, id: string, removing: string[]): Promise<void> {
+  const prefix = aliasPrefix(call.tenant);
+  const own = ((await ownImages(call.engine, call.tenant)).find((image) => image.Id === id)?.RepoTags ?? []).filter((t) => t.startsWith(prefix));
+  if (own.some((tag) => !removing.includes(tag))) return;
+  const user = (await ownContainers(call.engine, call.tenant)).find((container) => container.ImageID === id);
+  if (!user) return;
+  throw new ProxyError(409, `conflict: unable to remove repository reference "${ref}" (must force) - container ${user.Id.slice(0, 12)} is using its referenced image ${id.replace(/^sha256:/, '').slice(0, 12)}`);
 }
 
 /**

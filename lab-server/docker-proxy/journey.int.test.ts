@@ -77,6 +77,11 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker network inspect bridge -f "{{.Name}} {{len .Containers}}"')).toMatch(/^bridge \d+\n$/);
   });
 
+  it('docker update changes the limits of a container made from a named image', async () => {
+    await ok('docker update --memory 256m --memory-swap 256m web');
+    expect(await ok('docker inspect -f "{{.HostConfig.Memory}}" web')).toBe('268435456\n');
+  });
+
   it('docker run -it with a TTY: output comes back through the attach stream', async () => {
     expect(await ok('script -qec "docker run --rm -it busybox echo tty-works" /dev/null')).toContain('tty-works');
     const both = await ok('docker run --rm busybox sh -c "echo out; echo err >&2" 2>&1');
@@ -122,14 +127,23 @@ describe('Docker practice: the learner journey (real engine, real CLI)', () => {
     expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" myapp')).toBe('myapp:1.0\n');
   });
 
+  it('rmi of the last name of an image a container uses needs -f, as on a real engine', async () => {
+    const refused = await learner.sh('docker rmi httpd');
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toMatch(/conflict: unable to remove repository reference "httpd" \(must force\) - container [0-9a-f]{12} is using its referenced image [0-9a-f]{12}/);
+    expect(await ok('docker images --format "{{.Repository}}:{{.Tag}}" httpd')).toBe('httpd:latest\n');
+  });
+
   it('the lab registry: login, tag, push, remove, pull back', async () => {
     expect(await ok('docker login localhost:5000 -u student -p docker-lab 2>&1')).toContain('Login Succeeded');
     await ok('docker tag myapp:1.0 localhost:5000/myapp:1.0');
     const pushed = await ok('docker push localhost:5000/myapp:1.0 2>&1');
     expect(pushed).toContain('The push refers to repository [localhost:5000/myapp]');
     expect(pushed).toMatch(/1\.0: digest: sha256:[0-9a-f]{64}/);
+    expect(await ok('docker image inspect -f "{{range .RepoDigests}}{{println .}}{{end}}" localhost:5000/myapp:1.0')).toMatch(/^localhost:5000\/myapp@sha256:[0-9a-f]{64}\n+$/);
     await ok('docker rmi localhost:5000/myapp:1.0');
     expect(await ok('docker pull localhost:5000/myapp:1.0 2>&1')).toContain('localhost:5000/myapp:1.0');
+    expect(await ok('docker images --digests --format "{{.Repository}} {{.Digest}}" localhost:5000/myapp')).toMatch(/^localhost:5000\/myapp sha256:[0-9a-f]{64}\n$/);
     expect(await ok('docker run --rm localhost:5000/myapp:1.0')).toBe('built\n');
     const elsewhere = await learner.sh('docker push myapp:1.0');
     expect(elsewhere.stderr).toContain('lab policy: the lab has no internet access');

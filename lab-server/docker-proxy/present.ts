@@ -149,9 +149,10 @@ export function presentVolume(tenant: Tenant, volume: Obj): Obj {
 }
 
 /** Image rows: only the learner's own tags, shown as they typed them. */
-export function presentImage(tenant: Tenant, image: Obj): Obj {
+/** `digests`: the RepoDigests the learner may see (their lab-registry repositories, see images.ts). */
+export function presentImage(tenant: Tenant, image: Obj, digests: string[] = []): Obj {
   const tags = ((image.RepoTags as string[] | null) ?? []).map((t) => unalias(tenant, t)).filter((t): t is string => t !== undefined);
-  const out: Obj = { ...image, RepoTags: tags, RepoDigests: [] };
+  const out: Obj = { ...image, RepoTags: tags, RepoDigests: digests };
   if (isObj(image.Labels)) out.Labels = visibleLabels(image.Labels as Record<string, string>);
   if (isObj(image.Config)) out.Config = { ...image.Config, Labels: visibleLabels((image.Config as Obj).Labels as Record<string, string> | null), Image: '' };
   if (isObj(image.ContainerConfig)) out.ContainerConfig = { ...image.ContainerConfig, Labels: visibleLabels((image.ContainerConfig as Obj).Labels as Record<string, string> | null), Image: '' };

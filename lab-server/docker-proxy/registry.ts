@@ -38,6 +38,11 @@ export class LabRegistry {
     return this.address;
   }
 
+  /** host:port of the registry if this server has started (or found) it already; never starts it. */
+  started(): Promise<string | undefined> {
+    return this.address?.catch(() => undefined) ?? Promise.resolve(undefined);
+  }
+
   /** The engine's name for a learner's repository in the lab registry. */
   async engineRepo(ns: string, ref: ImageRef): Promise<string> {
     return `${await this.ensure()}/${ns}/${ref.path}`;

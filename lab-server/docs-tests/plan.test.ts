@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandToInput } from '../../components/lab/lab-controller';
-import { AFTER_DOCKER, callsDocker, checkPasses, NEEDS_DOCKER, planChapter, typedInput } from './plan';
+import { checkPasses, planChapter, typedInput } from './plan';
 
 const PAGE = `---
 title: T
@@ -40,7 +40,20 @@ docker run -d --name web httpd
 curl -s localhost:8080
 \`\`\`
 
+{/* docs-tests: skip — installs Docker on a host */}
+\`\`\`bash run
+apt-get install docker.io
+\`\`\`
+
 </Step>
+
+\`\`\`bash run term=2
+docker logs -f web
+\`\`\`
+
+\`\`\`bash run term=2 interrupt
+docker ps
+\`\`\`
 `;
 
 const CHECKS = {
@@ -49,33 +62,35 @@ const CHECKS = {
 };
 
 describe('planChapter', () => {
-  it('lists run blocks and step checks in page order, marking Docker work and what follows it as pending', () => {
+  it('lists run blocks and step checks in page order; a marked block and the check of its step are skipped with the reason', () => {
     const plan = planChapter('x.mdx', PAGE, CHECKS);
+    const skip = 'installs Docker on a host';
     expect(plan).toEqual([
       { kind: 'run', line: 13, command: 'uname -r', term: 1, interrupt: false },
       { kind: 'run', line: 23, command: 'touch ~/made', term: 2, interrupt: true, step: 'made' },
       { kind: 'check', line: 27, step: 'made', check: CHECKS.made },
-      { kind: 'run', line: 31, command: 'docker run -d --name web httpd', term: 1, interrupt: false, step: 'web', pending: NEEDS_DOCKER },
-      { kind: 'run', line: 35, command: 'curl -s localhost:8080', term: 1, interrupt: false, step: 'web', pending: AFTER_DOCKER },
-      { kind: 'check', line: 39, step: 'web', check: CHECKS.web, pending: NEEDS_DOCKER },
+      { kind: 'run', line: 31, command: 'docker run -d --name web httpd', term: 1, interrupt: false, step: 'web' },
+      { kind: 'run', line: 35, command: 'curl -s localhost:8080', term: 1, interrupt: false, step: 'web' },
+      { kind: 'run', line: 40, command: 'apt-get install docker.io', term: 1, interrupt: false, step: 'web', skip },
+      { kind: 'check', line: 44, step: 'web', check: CHECKS.web, skip: `its step has a skipped block (${skip})` },
+      { kind: 'run', line: 46, command: 'docker logs -f web', term: 2, interrupt: false, untilInterrupted: true },
+      { kind: 'run', line: 50, command: 'docker ps', term: 2, interrupt: true },
     ]);
+  });
+
+  it('reads a fails marker: the block must end with a non-zero status', () => {
+    expect(planChapter('x.mdx', '{/* docs-tests: fails — a running container */}\n```bash run\ndocker rm web\n```\n')).toEqual([
+      { kind: 'run', line: 2, command: 'docker rm web', term: 1, interrupt: false, fails: 'a running container' },
+    ]);
+  });
+
+  it('refuses a skip marker without a reason', () => {
+    expect(() => planChapter('x.mdx', '```bash run\nls\n```\n\n{/* docs-tests: skip */}\n```bash run\nls\n```\n')).toThrow('x.mdx:5: a docs-tests skip marker needs a reason');
   });
 
   it('refuses a step without a check and a check without a step, naming file and line', () => {
     expect(() => planChapter('x.mdx', PAGE, { made: CHECKS.made })).toThrow('x.mdx:29: <Step id="web"> has no check in the frontmatter');
     expect(() => planChapter('x.mdx', PAGE, { ...CHECKS, gone: { run: 'true' } })).toThrow('x.mdx: check "gone" has no <Step id="gone">');
-  });
-});
-
-describe('callsDocker', () => {
-  it('spots the docker CLI, compose and the Engine API socket, not words that merely contain docker', () => {
-    expect(callsDocker('docker ps')).toBe(true);
-    expect(callsDocker('sudo docker ps')).toBe(true);
-    expect(callsDocker('id=$(docker create busybox)')).toBe(true);
-    expect(callsDocker('cd app && docker-compose up')).toBe(true);
-    expect(callsDocker('curl --unix-socket /var/run/docker.sock http://localhost/_ping')).toBe(true);
-    expect(callsDocker('cat ~/dockerfiles/notes.txt')).toBe(false);
-    expect(callsDocker('mkdir -p ~/hello-web && cd ~/hello-web')).toBe(false);
   });
 });
 

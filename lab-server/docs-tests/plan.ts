@@ -6,10 +6,16 @@ import type { Check } from '../../lib/content/schema';
  * The docs tests: what a reader would do on a page, in page order — every `run` block typed
  * into its terminal, and each `<Step>`'s check (frontmatter `checks.<id>`) run after the step.
  *
- * Docker practice inside the workspace needs the per-learner Engine API proxy, which has not
- * landed: a block that calls `docker`, and every block after it on the same page (they build on
- * what it made: `docker exec` shells, containers on ports, images), is *pending*, as is a check
- * that calls `docker` or whose step has a pending block. Pending items are reported, not skipped.
+ * Docker blocks run for real: every workspace has the docker CLI and Compose, talking to the
+ * learner's own Engine API proxy. A block that cannot work in the lab (installing Docker on a
+ * host, `systemctl`, a host's files) is marked in the MDX by a comment on the line before its
+ * fence, and is reported as skipped with that reason, never silently dropped:
+ *
+ *     {/* docs-tests: skip — installs Docker on a host *\/}
+ *
+ * A step whose block is skipped has its check skipped too (the reason says why). A block that
+ * shows a refusal (`docker rm` of a running container) is marked `docs-tests: fails — reason`
+ * and must end with a non-zero status.
  */
 export interface RunItem {
   kind: 'run';
@@ -18,8 +24,16 @@ export interface RunItem {
   command: string;
   term: number;
   interrupt: boolean;
+  /**
+   * The block keeps running until the reader presses Ctrl-C (`logs -f`): the next block in its
+   * terminal is an `interrupt` one. The docs tests wait for it to start, not to end.
+   */
+  untilInterrupted?: boolean;
   step?: string;
-  pending?: string;
+  /** Why the docs tests do not run this block (the MDX marker's reason). */
+  skip?: string;
+  /** The block shows a refusal: it must end with a non-zero status (the MDX marker's reason). */
+  fails?: string;
 }
 
 export interface CheckItem {
@@ -27,18 +41,13 @@ export interface CheckItem {
   line: number;
   step: string;
   check: Check;
-  pending?: string;
+  skip?: string;
 }
 
 export type PlanItem = RunItem | CheckItem;
 
-export const NEEDS_DOCKER = 'needs Docker practice in the workspace (the Engine API proxy has not landed)';
-export const AFTER_DOCKER = 'follows a Docker block on this page and builds on what it made';
-
-/** Whether a shell command uses Docker: the docker CLI, compose, or the Engine API socket. */
-export function callsDocker(command: string): boolean {
-  return /(^|[\s;&|($`])(docker|docker-compose)(\s|$)/m.test(command) || /docker\.sock|DOCKER_HOST/.test(command);
-}
+/** `{/* docs-tests: skip — reason *\/}` or `{/* docs-tests: fails — reason *\/}` on the line before a fence. */
+const MARKER = /^\s*\{\/\*\s*docs-tests:\s*(skip|fails)\b\s*[—:-]?\s*(.*?)\s*\*\/\}\s*$/;
 
 /** The bytes a Run button types for a block: each line followed by Enter (see components/lab/lab-controller.ts). */
 export function typedInput(command: string): string {
@@ -55,8 +64,7 @@ export function planChapter(file: string, source: string, checks: Record<string,
   const items: PlanItem[] = [];
   const stepsSeen = new Set<string>();
   let index = 0;
-  let step: { id: string; line: number; pending?: string } | undefined;
-  let afterDocker = false;
+  let step: { id: string; line: number; skip?: string } | undefined;
 
   // Skip the frontmatter.
   if (lines[0]?.trim() === '---') {
@@ -67,8 +75,8 @@ export function planChapter(file: string, source: string, checks: Record<string,
     if (!step) return;
     const check = checks[step.id];
     if (!check) throw new Error(`${file}:${step.line}: <Step id="${step.id}"> has no check in the frontmatter`);
-    const pending = callsDocker(check.run) ? NEEDS_DOCKER : step.pending;
-    items.push({ kind: 'check', line, step: step.id, check, ...(pending ? { pending } : {}) });
+    const skip = step.skip ? `its step has a skipped block (${step.skip})` : undefined;
+    items.push({ kind: 'check', line, step: step.id, check, ...(skip ? { skip } : {}) });
     step = undefined;
   };
 
@@ -78,6 +86,7 @@ export function planChapter(file: string, source: string, checks: Record<string,
     if (opening) {
       const [, indent, fence, , meta] = opening;
       const start = index;
+      const marker = previousLine(lines, index);
       const body: string[] = [];
       for (index++; index < lines.length; index++) {
         const inner = lines[index]!;
@@ -87,14 +96,11 @@ export function planChapter(file: string, source: string, checks: Record<string,
       const options = parseCodeMeta(meta);
       if (!options.run) continue;
       const command = body.join('\n');
-      let pending: string | undefined;
-      if (callsDocker(command)) {
-        pending = NEEDS_DOCKER;
-        afterDocker = true;
-      } else if (afterDocker) {
-        pending = AFTER_DOCKER;
-      }
-      if (pending && step) step.pending ??= pending;
+      const marked = MARKER.exec(marker);
+      if (marked && !marked[2]) throw new Error(`${file}:${start}: a docs-tests ${marked[1]} marker needs a reason`);
+      const skip = marked?.[1] === 'skip' ? marked[2] : undefined;
+      const fails = marked?.[1] === 'fails' ? marked[2] : undefined;
+      if (skip && step) step.skip ??= skip;
       items.push({
         kind: 'run',
         line: start + 1,
@@ -102,7 +108,8 @@ export function planChapter(file: string, source: string, checks: Record<string,
         term: options.term,
         interrupt: options.interrupt,
         ...(step ? { step: step.id } : {}),
-        ...(pending ? { pending } : {}),
+        ...(skip ? { skip } : {}),
+        ...(fails ? { fails } : {}),
       });
       continue;
     }
@@ -117,10 +124,24 @@ export function planChapter(file: string, source: string, checks: Record<string,
   }
   closeStep(lines.length);
 
+  const runs = items.filter((item): item is RunItem => item.kind === 'run');
+  runs.forEach((item, i) => {
+    const next = runs.slice(i + 1).find((later) => later.term === item.term);
+    if (next?.interrupt && !item.skip) item.untilInterrupted = true;
+  });
+
   for (const id of Object.keys(checks)) {
     if (!stepsSeen.has(id)) throw new Error(`${file}: check "${id}" has no <Step id="${id}">`);
   }
   return items;
+}
+
+/** The nearest non-blank line above `index` (where a skip marker sits). */
+function previousLine(lines: string[], index: number): string {
+  for (let i = index - 1; i >= 0; i--) {
+    if (lines[i]!.trim() !== '') return lines[i]!;
+  }
+  return '';
 }
 
 export { checkPasses } from '../checks/evaluate';
