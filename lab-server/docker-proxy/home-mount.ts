@@ -13,8 +13,10 @@ const run = promisify(execFile);
 export async function mountNoSymfollowView(source: string, target: string): Promise<string | undefined> {
   await fs.mkdir(source, { recursive: true });
   await fs.mkdir(target, { recursive: true });
-  const mounts = await fs.readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-  if (mounts.split('\n').some((line) => line.split(' ')[4] === target && / nosymfollow|,nosymfollow/.test(line.split(' ')[5] ?? ''))) return target;
+  // A mount left by a lab that was killed may show a directory that has since been deleted and
+  // recreated (a fresh checkout at the same path): always start from a fresh one. Containers
+  // running from the old one keep their own mounts.
+  await unmountAll(target);
   try {
     await run('mount', ['--bind', source, target]);
     await run('mount', ['-o', 'remount,bind,nosymfollow', target]);
@@ -27,4 +29,13 @@ export async function mountNoSymfollowView(source: string, target: string): Prom
 
 export async function unmountView(target: string): Promise<void> {
   await run('umount', ['-l', target]).catch(() => undefined);
+}
+
+/** Unmounts every mount stacked on `target`. */
+async function unmountAll(target: string): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    const mounts = await fs.readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+    if (!mounts.split('\n').some((line) => line.split(' ')[4] === target)) return;
+    await run('umount', ['-l', target]).catch(() => undefined);
+  }
 }
