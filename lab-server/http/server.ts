@@ -19,7 +19,7 @@ import { readGuideSteps } from '../../lib/content/steps';
 import { openStore, type LabStore } from '../store/db';
 import { InstructorAuth, resolveInstructorKey } from '../workshops/instructor-auth';
 import { WorkshopService } from '../workshops/service';
-import { WorkspaceStats } from '../workshops/stats';
+import { WorkspaceStats } from '../runtime/workspace-stats';
 import { createHealthProbe } from './health';
 import { handlePreview } from './preview';
 import { createTerminalSockets } from './terminal-socket';

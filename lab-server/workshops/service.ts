@@ -11,7 +11,7 @@ import type { SeatRecord, WorkshopRecord } from '../store/workshops';
 import type { PaneRegistry } from '../terminals/registry';
 import { newJoinCode, newSeatId, newWorkshopId } from './codes';
 import { progressCsv } from './csv';
-import type { WorkspaceStats } from './stats';
+import type { WorkspaceStats } from '../runtime/workspace-stats';
 import { rosterRow, workshopSteps } from './view';
 
 const MINUTE = 60_000;
