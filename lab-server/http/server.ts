@@ -94,7 +94,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   late.sessions = sessions;
   const panes = new PaneRegistry(docker, logger);
   sessions.on('ended', (learnerId) => panes.closeLearner(learnerId));
-  panes.on('workspaceGone', (learnerId, outOfMemory) => void sessions.markExited(learnerId, outOfMemory));
+  panes.on('workspaceGone', (learnerId, outOfMemory, containerId) => void sessions.markExited(learnerId, outOfMemory, containerId));
   await sessions.start();
   const store = openStore(config.dataDir);
   const guideSteps = () => readGuideSteps(path.join(PROJECT_ROOT, 'content'));

@@ -121,7 +121,7 @@ export function createTerminalSockets(deps: {
       logger.warn({ err: error, learnerId: learner.id }, 'could not open a shell');
       const running = await sessions.isContainerRunning(learner.id);
       if (running === false) {
-        await sessions.markExited(learner.id);
+        await sessions.markExited(learner.id, undefined, containerId);
         return refuse(ws, Close.notFound, 'workspace_gone', sessions.status(learner.id).message ?? 'Your workspace has stopped. Start a new lab for a fresh one.');
       }
       if (running === true) return refuse(ws, Close.tryAgain, 'shell_failed', 'A new shell could not start (the workspace may be out of processes or memory); retrying.');

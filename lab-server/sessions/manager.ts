@@ -93,6 +93,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   /** Warm workspaces nobody has claimed yet, oldest first. */
   private readonly pool: PoolMember[] = [];
   private readonly poolCreating = new Set<string>();
+  /** Workspace keys whose end is under way: the sweep must not take their half-removed objects for orphans. */
+  private readonly ending = new Set<string>();
   private filling = false;
   private stopped = false;
   private readonly claims: ClaimStore;
@@ -270,10 +272,18 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     this.records.delete(learnerId);
     this.ended.set(learnerId, { reason, at: Date.now() });
     this.emit('ended', learnerId, reason);
-    if (record) this.claims.delete(record.poolId ?? learnerId);
-    // The learner's own containers first: while attached, they keep the workspace network in use.
-    if (record) await this.hooks?.ended(learnerId, record.poolId ?? learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not clean up after workspace'));
-    if (record) await removeWorkspace(this.docker, this.instance, record.poolId ?? learnerId).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+    if (record) {
+      const key = record.poolId ?? learnerId;
+      this.claims.delete(key);
+      this.ending.add(key);
+      try {
+        // The learner's own containers first: while attached, they keep the workspace network in use.
+        await this.hooks?.ended(learnerId, key).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not clean up after workspace'));
+        await removeWorkspace(this.docker, this.instance, key).catch((error: unknown) => this.logger.warn({ err: error, learnerId }, 'could not remove workspace'));
+      } finally {
+        this.ending.delete(key);
+      }
+    }
     this.admitQueued();
     return this.status(learnerId);
   }
@@ -293,9 +303,11 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
    * Called when a workspace's container died under us (out of memory, killed, removed). Ends the
    * session at once and synchronously (its panes close before this returns), so the page learns why.
    */
-  async markExited(learnerId: string, outOfMemory?: boolean): Promise<void> {
+  async markExited(learnerId: string, outOfMemory?: boolean, containerId?: string): Promise<void> {
     const record = this.records.get(learnerId);
     if (record?.state !== 'ready') return;
+    // News of a container that is no longer the learner's (the one a reset just replaced) changes nothing.
+    if (containerId !== undefined && record.containerId !== containerId) return;
     if (outOfMemory === undefined) outOfMemory = await this.wasOomKilled(record.containerId!);
     if (this.records.get(learnerId) === record) await this.end(learnerId, outOfMemory ? 'oom' : 'exited');
   }
@@ -437,6 +449,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     for (const record of this.records.values()) owned.set(record.poolId ?? record.learnerId, { learnerId: record.learnerId });
     for (const member of this.pool) owned.set(member.poolId, { poolId: member.poolId });
     for (const poolId of this.poolCreating) owned.set(poolId, {});
+    for (const key of this.ending) if (!owned.has(key)) owned.set(key, {});
     return owned;
   }
 
@@ -456,7 +469,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       for (const workspace of listed) {
         const owner = owned.get(workspace.learnerId);
         if (!owner) await this.discard(workspace.learnerId);
-        else if (workspace.state !== 'running' && owner.learnerId) await this.markExited(owner.learnerId);
+        else if (workspace.state !== 'running' && owner.learnerId) await this.markExited(owner.learnerId, undefined, workspace.id);
         else if (workspace.state !== 'running' && owner.poolId) {
           const index = this.pool.findIndex((member) => member.poolId === owner.poolId);
           if (index >= 0) this.pool.splice(index, 1);
@@ -466,7 +479,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       // A ready workspace whose container is gone altogether (removed behind our back).
       const present = new Set(listed.map((workspace) => workspace.id));
       for (const record of [...this.records.values()]) {
-        if (record.state === 'ready' && readyBefore.has(record.containerId) && !present.has(record.containerId!)) await this.markExited(record.learnerId, false);
+        if (record.state === 'ready' && readyBefore.has(record.containerId) && !present.has(record.containerId!)) await this.markExited(record.learnerId, false, record.containerId);
       }
       await this.reapOrphanNetworks();
       await this.hooks?.reap(new Set(this.records.keys()));

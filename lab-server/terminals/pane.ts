@@ -33,7 +33,7 @@ function sendJson(ws: WebSocket, message: ServerMessage): void {
  * One shell in a learner's workspace, owned by the lab server so it outlives any WebSocket:
  * a reload or a network blip re-attaches to the same process with the screen as it was.
  */
-export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceGone: [outOfMemory: boolean] }> {
+export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceGone: [outOfMemory: boolean, containerId: string] }> {
   readonly id: string;
   readonly learnerId: string;
   readonly containerId: string;
@@ -321,7 +321,7 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
     // torn down, so look a few times before concluding it is only the shell.
     const container = await this.inspectContainer(code === null || code >= 128 ? 10 : 1);
     if (this.closed) return;
-    if (!container.running) this.emit('workspaceGone', container.outOfMemory);
+    if (!container.running) this.emit('workspaceGone', container.outOfMemory, this.containerId);
     if (this.closed) return;
     if (this.owner) sendJson(this.owner.ws, { t: 'exit', code });
     for (const viewer of this.viewers) sendJson(viewer, { t: 'exit', code });

@@ -9,7 +9,7 @@ export const MAX_PANES_PER_LEARNER = 4;
  * Every learner's panes, keyed by learner and pane number. Keys include the learner id, so a
  * socket can only ever reach the panes of the learner its cookie names.
  */
-export class PaneRegistry extends EventEmitter<{ workspaceGone: [learnerId: string, outOfMemory: boolean] }> {
+export class PaneRegistry extends EventEmitter<{ workspaceGone: [learnerId: string, outOfMemory: boolean, containerId: string] }> {
   private readonly panes = new Map<string, Pane>();
   private readonly opening = new Map<string, Promise<Pane>>();
 
@@ -38,7 +38,7 @@ export class PaneRegistry extends EventEmitter<{ workspaceGone: [learnerId: stri
 
     const opening = Pane.open(this.docker, { id: paneId, learnerId, containerId, ...size }).then((pane) => {
       this.panes.set(key, pane);
-      pane.on('workspaceGone', (outOfMemory) => this.emit('workspaceGone', learnerId, outOfMemory));
+      pane.on('workspaceGone', (outOfMemory, containerId) => this.emit('workspaceGone', learnerId, outOfMemory, containerId));
       this.logger.debug({ learnerId, paneId }, 'pane opened');
       return pane;
     });
