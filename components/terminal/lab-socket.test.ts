@@ -18,6 +18,7 @@ import {
   LabSocket,
   PING_INTERVAL_MS,
   PONG_TIMEOUT_MS,
+  shadowUrl,
   terminalUrl,
   type ConnectionState,
   type SocketLike,
@@ -134,7 +135,7 @@ class FakeSink implements TerminalSink {
   }
 }
 
-function setup(options: { authorize?: () => Promise<void>; onGone?: (code: number) => void } = {}) {
+function setup(options: { authorize?: () => Promise<void>; onGone?: (code: number) => void; viewer?: boolean } = {}) {
   const sockets: FakeSocket[] = [];
   const sink = new FakeSink();
   const states: ConnectionState[] = [];
@@ -178,6 +179,12 @@ describe('helpers', () => {
     expect(backoffDelay(0, () => 0)).toBe(200);
     expect(backoffDelay(0, () => 1)).toBe(300);
     expect(backoffDelay(9, () => 1)).toBe(9600);
+  });
+
+  it('builds the shadow URL with the workshop and seat in the query', () => {
+    expect(shadowUrl({ protocol: 'https:', host: 'lab.example' }, 'a1b2c3d4e5f60718', '0123456789ab')).toBe(
+      'wss://lab.example/api/lab/shadow?workshop=a1b2c3d4e5f60718&seat=0123456789ab',
+    );
   });
 
   it('builds the socket URL from the page origin', () => {
@@ -578,5 +585,25 @@ describe('heartbeat', () => {
       vi.advanceTimersByTime(PING_INTERVAL_MS - 100);
     }
     expect(sockets).toHaveLength(1);
+  });
+});
+
+describe('viewer (shadowing)', () => {
+  it('says viewer in the hello, and never sends input or resizes', () => {
+    const { socket, last, ready, sink } = setup({ viewer: true });
+    socket.connect();
+    const ws = ready();
+    expect(ws.hello()).toMatchObject({ t: 'hello', paneId: '1', viewer: true });
+    expect(socket.sendText('rm -rf /\r')).toBe(false);
+    socket.resize(100, 30);
+    expect(last().frames().filter((f) => f.op === Op.input || f.op === Op.resize)).toEqual([]);
+    ws.output('learner typed this');
+    expect(sink.text()).toContain('learner typed this');
+  });
+
+  it('an owner hello carries no viewer field', () => {
+    const { socket, ready } = setup();
+    socket.connect();
+    expect(ready().hello()).not.toHaveProperty('viewer');
   });
 });
