@@ -4,7 +4,6 @@
  */
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 /**
  * "1 h 05 min", "12 min", "45 s" — what is left until `deadline`. Seconds only in the last

@@ -24,6 +24,8 @@ const JOIN_FAILURE: Record<number, string> = {
 };
 
 type Lookup = { state: 'idle' } | { state: 'loading' } | { state: 'found'; info: JoinInfo } | { state: 'failed'; message: string };
+/** The answer for one code: a lookup of an older code is "loading" for the current one. */
+type Answer = { code: string; lookup: Lookup };
 
 function sessionStorageOrUndefined(): Storage | undefined {
   try {
@@ -42,7 +44,7 @@ export function JoinForm({ initialCode = '' }: { initialCode?: string }) {
   const router = useRouter();
   const [code, setCode] = useState(() => normalizeCode(initialCode));
   const [name, setName] = useState('');
-  const [lookup, setLookup] = useState<Lookup>({ state: 'idle' });
+  const [answer, setAnswer] = useState<Answer | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
@@ -52,21 +54,21 @@ export function JoinForm({ initialCode = '' }: { initialCode?: string }) {
   const complete = CODE_PATTERN.test(code);
 
   useEffect(() => {
-    if (!complete) {
-      setLookup({ state: 'idle' });
-      return;
-    }
+    if (!complete) return;
     let current = true;
-    setLookup({ state: 'loading' });
     void learnerApi.joinInfo(code).then((result) => {
       if (!current) return;
-      if (result.ok) setLookup({ state: 'found', info: result.data });
-      else setLookup({ state: 'failed', message: result.status === 404 ? 'No workshop has this code. Check it with your instructor.' : result.message });
+      const lookup: Lookup = result.ok
+        ? { state: 'found', info: result.data }
+        : { state: 'failed', message: result.status === 404 ? 'No workshop has this code. Check it with your instructor.' : result.message };
+      setAnswer({ code, lookup });
     });
     return () => {
       current = false;
     };
   }, [code, complete]);
+
+  const lookup: Lookup = !complete ? { state: 'idle' } : answer?.code === code ? answer.lookup : { state: 'loading' };
 
   useEffect(() => {
     if (error) errorRef.current?.focus();

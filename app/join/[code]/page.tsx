@@ -12,5 +12,11 @@ type Props = { params: Promise<{ code: string }> };
 /** The link an instructor hands out (and the QR code encodes): the code is filled in. */
 export default async function JoinWithCodePage({ params }: Props) {
   const { code } = await params;
-  return <JoinPageBody code={decodeURIComponent(code).slice(0, 12)} />;
+  let typed = code;
+  try {
+    typed = decodeURIComponent(code);
+  } catch {
+    // a malformed escape: show it as it came; the form says the code is wrong
+  }
+  return <JoinPageBody code={typed.slice(0, 12)} />;
 }
