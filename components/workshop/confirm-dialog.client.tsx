@@ -57,7 +57,7 @@ export function useConfirm(): [ReactNode, (request: ConfirmRequest) => Promise<b
           <button type="submit" value="cancel" className="lab-button" autoFocus>
             Cancel
           </button>
-          <button type="submit" value="confirm" className="lab-button lab-button-danger">
+          <button type="submit" value="confirm" className="lab-button workshop-danger">
             {pending?.confirmLabel}
           </button>
         </div>

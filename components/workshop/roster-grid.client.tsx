@@ -152,7 +152,7 @@ export function RosterGrid({ steps, learners, now, ended, watching, onAction, on
                 </button>
                 <button
                   type="button"
-                  className="lab-button lab-button-danger"
+                  className="lab-button workshop-danger"
                   disabled={ended}
                   aria-label={`Remove ${row.name} from the workshop`}
                   onClick={() => onAction(row.seat, row.name, 'remove')}

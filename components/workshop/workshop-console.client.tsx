@@ -205,7 +205,7 @@ function ConsoleBody({ id, onTitle, onUnauthorized }: { id: string; onTitle(titl
           <button type="button" className="lab-button" onClick={() => void extendWorkshop()} disabled={ended || busy}>
             +30 min
           </button>
-          <button type="button" className="lab-button lab-button-danger" onClick={() => void endWorkshop()} disabled={ended || busy}>
+          <button type="button" className="lab-button workshop-danger" onClick={() => void endWorkshop()} disabled={ended || busy}>
             End workshop…
           </button>
           <a className="lab-button" href={workshopPaths.csv(id)} download>
@@ -255,7 +255,7 @@ function ConsoleBody({ id, onTitle, onUnauthorized }: { id: string; onTitle(titl
             </button>
             <button
               type="button"
-              className="lab-button lab-button-danger"
+              className="lab-button workshop-danger"
               disabled={ended || busy || learners.length === 0}
               onClick={() => void learnerAction('all', '', 'remove')}
             >
