@@ -110,6 +110,9 @@ function readPersisted(storage: StorageLike | undefined): Partial<Persisted> {
   }
 }
 
+/** How soon to look again after the lab ended unasked (a reset elsewhere starts a new one within a few seconds). */
+export const ENDED_RECHECK_MS = 3000;
+
 export class LabError extends Error {
   override name = 'LabError';
 }
@@ -138,6 +141,8 @@ export class LabController {
   private lastInputKeepAlive = -Infinity;
   private runQueue: Promise<unknown> = Promise.resolve();
   private hydrated = false;
+  /** One more poll after an end this tab did not ask for (see apply). */
+  private recheckEnded = false;
   private detached = false;
   private disposed = false;
 
@@ -325,9 +330,21 @@ export class LabController {
       const skew = result.serverDate - this.now();
       patch.clockSkew = Math.abs(skew) > 2000 ? skew : 0;
     }
+    const previous = this.state.status?.state;
+    if (source === 'poll' && this.state.live && (status.state === 'starting' || status.state === 'queued')) {
+      // The workspace was replaced from elsewhere (an instructor's reset, another tab's): the
+      // panes of the old one are dead; fresh ones mount when the new one is ready.
+      Object.assign(patch, { epoch: this.state.epoch + 1, live: false, paneConn: {} });
+    } else if (source === 'poll' && status.state === 'ready' && this.state.live && Object.values(this.state.paneConn).includes('ended')) {
+      // Replaced between two polls: the old panes said "ended", yet a workspace is ready.
+      Object.assign(patch, { epoch: this.state.epoch + 1, paneConn: {} });
+    }
     if (status.state === 'ready') patch.live = true;
-    if (status.state === 'ended' && source !== 'end' && this.state.status?.state !== 'ended') {
+    if (status.state === 'ended' && source !== 'end' && previous !== 'ended') {
       this.announce(status.message ?? 'The lab session ended');
+      // An end this tab did not ask for may be the first half of a reset done elsewhere (the
+      // new workspace is requested right after): look once more before settling on "ended".
+      if (source === 'poll') this.recheckEnded = true;
     }
     this.set(patch);
     if (status.state === 'none' && this.state.started && source === 'poll' && this.now() - this.lastAutoStart > 5000) {
@@ -344,7 +361,9 @@ export class LabController {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     if (this.disposed || this.detached) return;
-    const delay = pollDelay(this.state, this.offlineAttempt - 1, this.now());
+    let delay = pollDelay(this.state, this.offlineAttempt - 1, this.now());
+    if (delay === null && this.recheckEnded && this.state.status?.state === 'ended') delay = ENDED_RECHECK_MS;
+    this.recheckEnded = false;
     if (delay === null) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
