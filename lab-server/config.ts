@@ -40,6 +40,7 @@ export const configSchema = z.object({
   maxTtlMinutes: positiveInt.default(240),
   warmPool: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(0),
   allowEgress: booleanish.default(false),
+  instructorKey: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   dev: booleanish.default(false),
 });
@@ -65,6 +66,7 @@ export const settings: Record<keyof LabConfig, { flag: string; env: string; desc
   maxTtlMinutes: { flag: 'max-ttl', env: 'LAB_MAX_TTL_MINUTES', describe: 'Longest a learner can extend their workspace to, in minutes from its start.' },
   warmPool: { flag: 'warm-pool', env: 'LAB_WARM_POOL', describe: 'Workspaces kept started in advance, so a start takes no container boot (0 = off).' },
   allowEgress: { flag: 'allow-egress', env: 'LAB_ALLOW_EGRESS', describe: 'Let workspaces reach the internet.' },
+  instructorKey: { flag: 'instructor-key', env: 'LAB_INSTRUCTOR_KEY', describe: 'Key for the instructor console (/instructor); generated, kept in the data dir and printed at start when unset.' },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', describe: 'pino log level.' },
   dev: { flag: 'dev', env: 'LAB_DEV', describe: 'Run Next in development mode (hot reload).' },
 };

@@ -32,6 +32,10 @@ async function main(): Promise<void> {
     throw listenFailure(error, config.host, config.port);
   });
   logger.info({ url, publicUrl: config.publicUrl, dataDir: config.dataDir }, `Docker survival lab ready at ${config.publicUrl ?? url}`);
+  const { key, source, file } = lab.instructorKey;
+  const consoleUrl = new URL('/instructor', config.publicUrl ?? url).toString();
+  if (source === 'config') logger.info(`Instructor console: ${consoleUrl} (key from --instructor-key / LAB_INSTRUCTOR_KEY)`);
+  else logger.info({ keyFile: file }, `Instructor console: ${consoleUrl} — instructor key: ${key}`);
 
   let closing = false;
   const shutdown = (signal: string) => {

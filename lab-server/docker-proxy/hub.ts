@@ -22,6 +22,8 @@ export interface DockerPracticeOptions {
   dockerHost: string;
   instance: string;
   allowEgress: boolean;
+  /** A learner's own answer (their workshop turned egress off), else allowEgress. Never more than allowEgress. */
+  allowEgressFor?: (learnerId: string) => boolean | undefined;
   logger: Logger;
   workspaceContainer(learnerId: string): string | undefined;
 }
@@ -67,7 +69,7 @@ export class DockerPractice {
     return makeTenant(this.options.instance, learnerId, {
       workspaceKey: key,
       ...(this.homesView ? { homeSource: path.join(this.homesView, key, 'home'), socketSource: path.join(this.homesView, key, 'docker', 'docker.sock') } : {}),
-      allowEgress: this.options.allowEgress,
+      allowEgress: this.options.allowEgress && (this.options.allowEgressFor?.(learnerId) ?? true),
     });
   }
 

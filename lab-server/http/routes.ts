@@ -4,9 +4,10 @@ import { HttpError } from './request';
 import { sendError, sendJson } from './respond';
 import { sessionRoutes, type SessionRouteDeps } from './session-routes';
 import { checkRoutes, type CheckRouteDeps } from '../checks/routes';
+import { workshopRoutes, type WorkshopRouteDeps } from '../workshops/routes';
 import type { LabMetrics } from '../metrics/registry';
 
-export interface RouteContext extends SessionRouteDeps, CheckRouteDeps {
+export interface RouteContext extends SessionRouteDeps, CheckRouteDeps, WorkshopRouteDeps {
   health: () => Promise<HealthReport>;
   metrics: LabMetrics;
 }
@@ -48,6 +49,24 @@ const routes: Route[] = [
   { method: 'POST', path: '/api/lab/session/keepalive', handler: sessionRoutes.keepAlive },
   { method: 'POST', path: '/api/lab/checks/:chapter/:id', handler: checkRoutes.run },
   { method: 'GET', path: '/api/lab/progress', handler: checkRoutes.progress },
+  { method: 'POST', path: '/api/lab/instructor/login', handler: workshopRoutes.login },
+  { method: 'POST', path: '/api/lab/instructor/logout', handler: workshopRoutes.logout },
+  { method: 'GET', path: '/api/lab/instructor/me', handler: workshopRoutes.me },
+  // Learners' join routes come before `/workshops/:id/…`: a code could spell "EVENTS".
+  { method: 'GET', path: '/api/lab/workshops/join/:code', handler: workshopRoutes.joinInfo },
+  { method: 'POST', path: '/api/lab/workshops/join', handler: workshopRoutes.join },
+  { method: 'GET', path: '/api/lab/workshop', handler: workshopRoutes.learnerWorkshop },
+  { method: 'GET', path: '/api/lab/workshop/events', handler: workshopRoutes.learnerEvents },
+  { method: 'GET', path: '/api/lab/workshops', handler: workshopRoutes.list },
+  { method: 'POST', path: '/api/lab/workshops', handler: workshopRoutes.create },
+  { method: 'GET', path: '/api/lab/workshops/:id', handler: workshopRoutes.get },
+  { method: 'GET', path: '/api/lab/workshops/:id/events', handler: workshopRoutes.events },
+  { method: 'POST', path: '/api/lab/workshops/:id/broadcast', handler: workshopRoutes.broadcast },
+  { method: 'POST', path: '/api/lab/workshops/:id/learners/:seat/:action', handler: workshopRoutes.learnerAction },
+  { method: 'POST', path: '/api/lab/workshops/:id/extend', handler: workshopRoutes.extend },
+  { method: 'POST', path: '/api/lab/workshops/:id/end', handler: workshopRoutes.end },
+  { method: 'GET', path: '/api/lab/workshops/:id/progress.csv', handler: workshopRoutes.csv },
+  { method: 'GET', path: '/api/lab/workshops/:id/qr.svg', handler: workshopRoutes.qr },
 ];
 
 /** The route's parameters when `pathname` matches its path, else undefined. */

@@ -17,6 +17,9 @@ import { PaneRegistry } from '../terminals/registry';
 import { CheckService } from '../checks/service';
 import { readGuideSteps } from '../../lib/content/steps';
 import { openStore, type LabStore } from '../store/db';
+import { InstructorAuth, resolveInstructorKey } from '../workshops/instructor-auth';
+import { WorkshopService } from '../workshops/service';
+import { WorkspaceStats } from '../runtime/workspace-stats';
 import { createHealthProbe } from './health';
 import { handlePreview } from './preview';
 import { createTerminalSockets } from './terminal-socket';
@@ -43,6 +46,9 @@ export interface LabServer {
   practice: DockerPractice;
   store: LabStore;
   checks: CheckService;
+  workshops: WorkshopService;
+  /** The instructor key and where it came from (main prints it). */
+  instructorKey: ReturnType<typeof resolveInstructorKey>;
   /** Starts listening on config.host:config.port (port 0 picks a free one) and resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -73,12 +79,13 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   const docker = options.docker ?? createDockerClient(config.dockerHost);
   const metrics = createMetrics();
   // Docker practice needs the workspace records and the records need its hooks: the hooks look the container up lazily.
-  const late: { sessions?: SessionManager } = {};
+  const late: { sessions?: SessionManager; workshops?: WorkshopService } = {};
   const practice = new DockerPractice({
     dataDir: config.dataDir,
     dockerHost: config.dockerHost,
     instance: instanceIdFor(config.dataDir),
     allowEgress: config.allowEgress,
+    allowEgressFor: (learnerId) => late.workshops?.policyFor(learnerId)?.allowEgress,
     logger,
     workspaceContainer: (learnerId) => late.sessions?.containerOf(learnerId),
   });
@@ -89,17 +96,24 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   sessions.on('ended', (learnerId) => panes.closeLearner(learnerId));
   panes.on('workspaceGone', (learnerId, outOfMemory) => void sessions.markExited(learnerId, outOfMemory));
   await sessions.start();
-  const terminals = createTerminalSockets({ config, logger, sessions, panes });
   const store = openStore(config.dataDir);
+  const guideSteps = () => readGuideSteps(path.join(PROJECT_ROOT, 'content'));
+  const stats = new WorkspaceStats(docker, logger);
+  const workshops = new WorkshopService({ config, store, sessions, panes, stats, logger, chapters: guideSteps });
+  late.workshops = workshops;
+  workshops.start();
+  const instructorKey = resolveInstructorKey(config);
+  const instructors = new InstructorAuth(instructorKey.key, store.workshops, config.publicUrl?.startsWith('https:') ?? false);
+  const terminals = createTerminalSockets({ config, logger, sessions, panes, shadow: { instructors, workshops } });
   const checks = new CheckService({
     docker,
     store,
     logger,
     containerOf: (learnerId) => sessions.containerOf(learnerId),
     onResult: (result) => metrics.checks.inc({ result }),
-    chapters: () => readGuideSteps(path.join(PROJECT_ROOT, 'content')),
+    chapters: guideSteps,
   });
-  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions, checks };
+  const ctx: RouteContext = { health: createHealthProbe(docker, config, metrics), metrics, config, sessions, checks, workshops, instructors };
   const site = options.serveSite === false ? undefined : await prepareNext(config);
   // The search index, written by `pagefind` after `next build` (lab-server/site/build.ts).
   const searchIndex = createStaticHandler(path.join(PROJECT_ROOT, '.next', 'pagefind'), '/pagefind/');
@@ -142,7 +156,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://lab.invalid').pathname;
-    if (pathname === terminals.path) {
+    if (pathname === terminals.path || pathname === terminals.shadowPath) {
       terminals.handleUpgrade(req, socket, head);
       return;
     }
@@ -168,6 +182,8 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     practice,
     store,
     checks,
+    workshops,
+    instructorKey,
     listen: () =>
       new Promise<string>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => reject(error);
@@ -180,6 +196,8 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
         });
       }),
     close: async () => {
+      workshops.stop();
+      stats.close();
       sessions.stop();
       await practice.close();
       terminals.close();

@@ -8,9 +8,16 @@ import { learnerFromRequest } from '../sessions/identity';
 import type { SessionManager } from '../sessions/manager';
 import type { Pane } from '../terminals/pane';
 import { TooManyPanesError, type PaneRegistry } from '../terminals/registry';
+import { seatIdSchema, workshopIdSchema } from '../protocol/workshop';
+import type { InstructorAuth } from '../workshops/instructor-auth';
+import type { WorkshopService } from '../workshops/service';
 import { isSameOrigin } from './request';
+import { z } from 'zod';
 
 export const TERMINAL_PATH = '/api/lab/terminal';
+/** An instructor watching a learner's pane: `?workshop=<id>&seat=<seat>`, same protocol, always read-only. */
+export const SHADOW_PATH = '/api/lab/shadow';
+const shadowQuerySchema = z.object({ workshop: workshopIdSchema, seat: seatIdSchema }).strict();
 const HELLO_TIMEOUT_MS = 5_000;
 const HEARTBEAT_MS = 15_000;
 const MAX_SOCKETS_PER_LEARNER = 8;
@@ -30,7 +37,13 @@ function refuse(ws: WebSocket, code: number, errorCode: string, message: string)
  * reads a Hello, attaches the socket to the learner's pane and relays frames. Every frame is
  * decoded strictly; anything malformed closes this socket only.
  */
-export function createTerminalSockets(deps: { config: LabConfig; logger: Logger; sessions: SessionManager; panes: PaneRegistry }) {
+export function createTerminalSockets(deps: {
+  config: LabConfig;
+  logger: Logger;
+  sessions: SessionManager;
+  panes: PaneRegistry;
+  shadow?: { instructors: InstructorAuth; workshops: WorkshopService };
+}) {
   const { config, logger, sessions, panes } = deps;
   const socketsByLearner = new Map<string, number>();
   const wss = new WebSocketServer({
@@ -54,19 +67,25 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
   heartbeat.unref();
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const shadow = new URL(req.url ?? '/', 'http://lab.invalid').pathname === SHADOW_PATH;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      void onConnection(ws, req).catch((error: unknown) => {
+      void (shadow ? onShadow(ws, req) : onConnection(ws, req)).catch((error: unknown) => {
         logger.error({ err: error }, 'terminal connection failed');
         refuse(ws, Close.engineDown, 'internal', 'The terminal could not be opened.');
       });
     });
   }
 
-  async function onConnection(ws: WebSocket, req: IncomingMessage): Promise<void> {
+  /** Answers to our pings keep a socket; one that stops answering is cut at the next heartbeat. */
+  function trackLiveness(ws: WebSocket): void {
     const alive = ws as WebSocket & { labAlive?: boolean };
     alive.labAlive = true;
     ws.on('pong', () => (alive.labAlive = true));
     ws.on('error', () => ws.terminate());
+  }
+
+  async function onConnection(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    trackLiveness(ws);
 
     if (!isSameOrigin(req, config)) return refuse(ws, Close.originRefused, 'origin', 'This terminal can only be opened from the lab’s own pages.');
     if (ws.protocol !== PROTOCOL) return refuse(ws, Close.policy, 'protocol', `Use the WebSocket subprotocol ${PROTOCOL}.`);
@@ -141,6 +160,22 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
     });
   }
 
+  /** An instructor's read-only view of a learner's pane in their workshop. */
+  async function onShadow(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    trackLiveness(ws);
+    if (!isSameOrigin(req, config)) return refuse(ws, Close.originRefused, 'origin', 'This terminal can only be opened from the lab’s own pages.');
+    if (ws.protocol !== PROTOCOL) return refuse(ws, Close.policy, 'protocol', `Use the WebSocket subprotocol ${PROTOCOL}.`);
+    if (!deps.shadow?.instructors.isInstructor(req)) return refuse(ws, Close.unauthorized, 'not_instructor', 'Instructors only: log in at /instructor.');
+    const query = shadowQuerySchema.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://lab.invalid').searchParams));
+    if (!query.success) return refuse(ws, Close.badFrame, 'bad_query', 'Name the workshop and seat: ?workshop=<id>&seat=<seat>.');
+    const learnerId = deps.shadow.workshops.learnerAt(query.data.workshop, query.data.seat);
+    if (!learnerId) return refuse(ws, Close.notFound, 'unknown_seat', 'No learner holds that seat in this workshop.');
+    const hello = await waitForHello(ws);
+    if (!hello) return;
+    ws.pause();
+    return attachViewer(ws, learnerId, { ...hello, viewer: true });
+  }
+
   /**
    * A read-only watcher of an existing shell (for instructors, later; today a learner's own second
    * window): it gets the screen and live output and answers to pings, but its input, resizes and
@@ -167,6 +202,7 @@ export function createTerminalSockets(deps: { config: LabConfig; logger: Logger;
 
   return {
     path: TERMINAL_PATH,
+    shadowPath: SHADOW_PATH,
     handleUpgrade,
     close(): void {
       clearInterval(heartbeat);

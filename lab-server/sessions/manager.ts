@@ -17,7 +17,21 @@ const ENDED_MEMORY_MS = 60 * MINUTE;
 /** A queued learner who has not asked for their status this long (tab closed) leaves the queue. */
 export const QUEUE_STALE_MS = 30_000;
 
-export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited' | 'oom';
+export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited' | 'oom' | 'removed' | 'workshop-ended';
+
+/**
+ * What differs for one learner's workspace from the server's defaults (a workshop's settings).
+ * Read when the workspace starts and when it is extended.
+ */
+export interface WorkspacePolicy {
+  memoryMb: number;
+  cpus: number;
+  allowEgress: boolean;
+  /** The workspace lives until this time (the workshop's end) instead of the TTL, and a learner's own extensions stop there. */
+  deadline: number;
+  /** A class behind one NAT address: the per-address limit does not apply. */
+  ignoreIpLimit: boolean;
+}
 
 /**
  * What other parts of the lab do around a workspace's life (Docker practice: socket, home,
@@ -62,6 +76,8 @@ const endMessages = (config: LabConfig): Record<EndReason, string> => ({
   reset: 'The workspace is being replaced by a fresh one.',
   exited: 'Your workspace stopped: its container exited or was removed. Start a new lab for a fresh workspace.',
   oom: `Your workspace ran out of memory (its limit is ${config.workspaceMemoryMb} MiB) and stopped. Start a new lab for a fresh workspace.`,
+  removed: 'Your instructor removed you from the workshop, and your workspace with it. Your progress is kept.',
+  'workshop-ended': 'The workshop has ended and its workspaces were removed. Your progress is kept; you can go on with the guide and start a lab of your own.',
 });
 
 /**
@@ -80,6 +96,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   private filling = false;
   private stopped = false;
   private readonly claims: ClaimStore;
+  private policyFor: (learnerId: string) => WorkspacePolicy | undefined = () => undefined;
   readonly instance: string;
 
   constructor(
@@ -143,6 +160,11 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     void this.fillPool();
   }
 
+  /** Where per-learner settings come from (workshops). */
+  setPolicy(policyFor: (learnerId: string) => WorkspacePolicy | undefined): void {
+    this.policyFor = policyFor;
+  }
+
   /** Stops the timers and the pool's refilling. Workspaces stay on the engine for the next start to adopt. */
   stop(): void {
     this.stopped = true;
@@ -181,7 +203,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     else if (existing) return this.describe(existing);
     if (this.queue.some((entry) => entry.learnerId === learnerId)) return this.status(learnerId);
     this.ended.delete(learnerId);
-    if (this.hasRoomFor(clientIp)) this.launch(learnerId, clientIp);
+    if (this.hasRoomFor(clientIp, learnerId)) this.launch(learnerId, clientIp);
     else this.queue.push({ learnerId, clientIp, seenAt: Date.now() });
     return this.status(learnerId);
   }
@@ -203,15 +225,36 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     return this.status(learnerId);
   }
 
-  extend(learnerId: string): SessionStatus {
+  /** Adds 30 minutes, up to the learner's cap (their TTL cap, or their workshop's end); an instructor passes a later cap. */
+  extend(learnerId: string, cap?: number): SessionStatus {
     const record = this.records.get(learnerId);
     if (!record) return this.status(learnerId);
-    const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
-    record.expiresAt = Math.min(cap, Math.max(record.expiresAt, Date.now()) + EXTENSION_MS);
+    this.setDeadline(record, Math.min(cap ?? this.capOf(record), Math.max(record.expiresAt, Date.now()) + EXTENSION_MS));
     record.lastActivityAt = Date.now();
-    // Labels cannot change: keep the new deadline where a restarted server will find it.
-    this.claims.set(record.poolId ?? learnerId, { learnerId, clientIp: record.clientIp, createdAt: record.createdAt, expiresAt: record.expiresAt });
     return this.describe(record);
+  }
+
+  /** Moves the learner's deadline to `deadline` if that is later (their workshop now ends later). */
+  extendTo(learnerId: string, deadline: number): void {
+    const record = this.records.get(learnerId);
+    if (record && deadline > record.expiresAt) this.setDeadline(record, deadline);
+  }
+
+  /** Where the learner's workspace stands, for an instructor's roster: unlike status(), it changes nothing. */
+  peek(learnerId: string): { state: SessionStatus['state']; containerId?: string; expiresAt?: number; lastActivityAt?: number } {
+    const record = this.records.get(learnerId);
+    if (record) return { state: record.state, ...(record.containerId ? { containerId: record.containerId } : {}), expiresAt: record.expiresAt, lastActivityAt: record.lastActivityAt };
+    return { state: this.queue.some((entry) => entry.learnerId === learnerId) ? 'queued' : 'none' };
+  }
+
+  private setDeadline(record: WorkspaceRecord, expiresAt: number): void {
+    record.expiresAt = expiresAt;
+    // Labels cannot change: keep the new deadline where a restarted server will find it.
+    this.claims.set(record.poolId ?? record.learnerId, { learnerId: record.learnerId, clientIp: record.clientIp, createdAt: record.createdAt, expiresAt });
+  }
+
+  private capOf(record: WorkspaceRecord): number {
+    return this.policyFor(record.learnerId)?.deadline ?? record.createdAt + this.config.maxTtlMinutes * MINUTE;
   }
 
   async reset(learnerId: string, clientIp: string): Promise<SessionStatus> {
@@ -268,7 +311,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
 
   private describe(record: WorkspaceRecord): SessionStatus {
     if (record.state === 'error') return { state: 'error', message: record.error };
-    const cap = record.createdAt + this.config.maxTtlMinutes * MINUTE;
+    const cap = this.capOf(record);
     return {
       state: record.state,
       expiresAt: record.expiresAt,
@@ -279,8 +322,9 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     };
   }
 
-  private hasRoomFor(clientIp: string): boolean {
+  private hasRoomFor(clientIp: string, learnerId: string): boolean {
     if (this.records.size >= this.config.maxWorkspaces) return false;
+    if (this.policyFor(learnerId)?.ignoreIpLimit) return true;
     let fromIp = 0;
     for (const record of this.records.values()) if (record.clientIp === clientIp) fromIp++;
     return fromIp < this.config.maxWorkspacesPerIp;
@@ -288,10 +332,16 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
 
   private launch(learnerId: string, clientIp: string): void {
     const now = Date.now();
-    const member = this.pool.shift();
+    const policy = this.policyFor(learnerId);
+    const expiresAt = policy ? Math.max(now + MINUTE, policy.deadline) : now + this.config.ttlMinutes * MINUTE;
+    const limits = { memoryMb: policy?.memoryMb ?? this.config.workspaceMemoryMb, cpus: policy?.cpus ?? this.config.workspaceCpus, pids: this.config.workspacePids };
+    const allowEgress = policy ? policy.allowEgress && this.config.allowEgress : this.config.allowEgress;
+    // Pool workspaces were made with the server's settings: only a learner with those may take one.
+    const poolFits = limits.memoryMb === this.config.workspaceMemoryMb && limits.cpus === this.config.workspaceCpus && allowEgress === this.config.allowEgress;
+    const member = poolFits ? this.pool.shift() : undefined;
     if (member) {
       // Claim a warm workspace: no container boot; the first shell is the only cost left.
-      const claim = { learnerId, clientIp, createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE };
+      const claim = { learnerId, clientIp, createdAt: now, expiresAt };
       this.records.set(learnerId, { ...claim, state: 'ready', containerId: member.containerId, lastActivityAt: now, poolId: member.poolId });
       this.claims.set(member.poolId, claim);
       this.logger.info({ learnerId, poolId: member.poolId }, 'workspace ready (warm pool)');
@@ -299,7 +349,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       void this.fillPool();
       return;
     }
-    const record: WorkspaceRecord = { learnerId, clientIp, state: 'starting', createdAt: now, expiresAt: now + this.config.ttlMinutes * MINUTE, lastActivityAt: now };
+    const record: WorkspaceRecord = { learnerId, clientIp, state: 'starting', createdAt: now, expiresAt, lastActivityAt: now };
     this.records.set(learnerId, record);
     const started = performance.now();
     const prepared = this.hooks ? this.hooks.prepare(learnerId) : Promise.resolve({ binds: [], env: [] });
@@ -308,8 +358,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
       instance: this.instance,
       image: this.image,
       learnerId,
-      allowEgress: this.config.allowEgress,
-      limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
+      allowEgress,
+      limits,
       labels: { [LABEL.expiresAt]: String(record.expiresAt), [LABEL.clientIp]: clientIp },
     })).then(
       async (workspace) => {
@@ -341,7 +391,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const now = Date.now();
     for (let i = this.queue.length - 1; i >= 0; i--) if (now - this.queue[i]!.seenAt > QUEUE_STALE_MS) this.queue.splice(i, 1);
     while (this.queue.length > 0) {
-      const index = this.queue.findIndex((entry) => this.hasRoomFor(entry.clientIp));
+      const index = this.queue.findIndex((entry) => this.hasRoomFor(entry.clientIp, entry.learnerId));
       if (index < 0) return;
       const [entry] = this.queue.splice(index, 1);
       this.launch(entry!.learnerId, entry!.clientIp);

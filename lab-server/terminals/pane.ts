@@ -149,6 +149,11 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
     });
   }
 
+  /** Whether the learner's own browser is attached (viewers do not count). */
+  get hasOwner(): boolean {
+    return this.owner !== undefined;
+  }
+
   isOwner(ws: WebSocket): boolean {
     return this.owner?.ws === ws;
   }

@@ -56,6 +56,18 @@ export class PaneRegistry extends EventEmitter<{ workspaceGone: [learnerId: stri
     return count;
   }
 
+  /** The learner's panes that have a shell, in pane-id order, and whether the learner has one open in a browser now. */
+  panesOf(learnerId: string): { paneIds: string[]; connected: boolean } {
+    const paneIds: string[] = [];
+    let connected = false;
+    for (const [key, pane] of this.panes) {
+      if (!key.startsWith(`${learnerId}/`) || pane.state === 'exited') continue;
+      paneIds.push(pane.id);
+      connected ||= pane.hasOwner;
+    }
+    return { paneIds: paneIds.sort(), connected };
+  }
+
   /** Ends every pane of a learner (their workspace ended or was reset). */
   closeLearner(learnerId: string): void {
     for (const [key, pane] of this.panes) {

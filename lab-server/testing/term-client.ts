@@ -20,8 +20,8 @@ export class TermClient {
   private readonly decoder = new TextDecoder();
   private waiters: Array<() => void> = [];
 
-  constructor(baseUrl: string, cookie: string | undefined, options: { origin?: string; protocol?: string } = {}) {
-    const url = baseUrl.replace(/^http/, 'ws') + '/api/lab/terminal';
+  constructor(baseUrl: string, cookie: string | undefined, options: { origin?: string; protocol?: string; path?: string } = {}) {
+    const url = baseUrl.replace(/^http/, 'ws') + (options.path ?? '/api/lab/terminal');
     this.ws = new WebSocket(url, options.protocol ?? PROTOCOL, { headers: { ...(cookie ? { cookie } : {}), ...(options.origin ? { origin: options.origin } : {}) } });
     this.ws.binaryType = 'nodebuffer';
     this.ws.on('message', (data: Buffer, isBinary) => {
