@@ -96,6 +96,7 @@ class FakeSocket implements SocketLike {
 class FakeSink implements TerminalSink {
   cols = 80;
   rows = 24;
+  resize?: (cols: number, rows: number) => void;
   written: Uint8Array[] = [];
   private pending: (() => void)[] = [];
   restored: { cols: number; rows: number; screen: string }[] = [];
@@ -599,6 +600,28 @@ describe('viewer (shadowing)', () => {
     expect(last().frames().filter((f) => f.op === Op.input || f.op === Op.resize)).toEqual([]);
     ws.output('learner typed this');
     expect(sink.text()).toContain('learner typed this');
+  });
+
+  it('draws at the owner’s size: from ready, then from every resized', () => {
+    const { socket, ready, sink } = setup({ viewer: true });
+    const sizes: [number, number][] = [];
+    sink.resize = (cols, rows) => void sizes.push([cols, rows]);
+    socket.connect();
+    const ws = ready(0, 'snapshot', { cols: 161, rows: 17 });
+    ws.text({ t: 'resized', cols: 120, rows: 40 });
+    expect(sizes).toEqual([
+      [161, 17],
+      [120, 40],
+    ]);
+  });
+
+  it('an owner ignores resized and is never resized by the server', () => {
+    const { socket, ready, sink } = setup();
+    const sizes: [number, number][] = [];
+    sink.resize = (cols, rows) => void sizes.push([cols, rows]);
+    socket.connect();
+    ready().text({ t: 'resized', cols: 120, rows: 40 });
+    expect(sizes).toEqual([]);
   });
 
   it('an owner hello carries no viewer field', () => {

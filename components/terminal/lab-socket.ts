@@ -42,6 +42,8 @@ export interface TerminalSink {
   restore(snapshot: { cols: number; rows: number; screen: string }, done: () => void): void;
   /** Forget the screen (a brand-new shell in this pane). */
   clear(): void;
+  /** Take this size (a viewer follows the owner's terminal size instead of fitting its box). */
+  resize?(cols: number, rows: number): void;
 }
 
 /** The minimal WebSocket surface used here (the browser's WebSocket satisfies it). */
@@ -491,7 +493,9 @@ export class LabSocket {
         this.emit('notice', { code: message.code, message: message.message });
         return;
       case 'resized':
-        // Only viewers care; the owner's size is the pane's size.
+        // Only viewers care; the owner's size is the pane's size. A viewer draws the owner's
+        // screen at the owner's size, or lines wrap and full-screen programs tear.
+        if (this.options.viewer) this.options.sink.resize?.(message.cols, message.rows);
         return;
     }
   }
@@ -504,6 +508,7 @@ export class LabSocket {
     const hadScreen = this._seq !== null;
     this._seq = message.seq;
     this.serverSize = { cols: message.cols, rows: message.rows };
+    if (this.options.viewer) this.options.sink.resize?.(message.cols, message.rows);
     if (message.mode === 'new' && hadScreen) {
       // A different shell now answers this pane (the old one exited or the server restarted).
       this.options.sink.clear();

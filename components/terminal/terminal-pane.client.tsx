@@ -181,6 +181,7 @@ export function TerminalPane({ paneId, epoch, controller, shadow, visible, scree
         screenReaderMode: screenReaderRef.current,
         onFind: () => setSearchOpen(true),
         onCopy: (result) => setFlash(result === 'copied' ? 'Copied' : result === 'empty' ? 'Select text to copy' : 'Copy failed'),
+        followsOwnerSize: shadowUrl !== undefined,
       });
       if (disposed) {
         xterm.dispose();
