@@ -42,7 +42,12 @@ function overlayFor(
   if (viewer) {
     // Watching someone else's shell: nothing to start, take over or restart from here.
     if (conn.kind === 'exited') return { tone: 'banner', text: 'The learner’s shell in this terminal exited.' };
-    if (conn.kind === 'ended') return { tone: 'banner', text: 'This terminal has no shell now: the learner closed it, or their lab ended.' };
+    if (conn.kind === 'ended')
+      return {
+        tone: 'banner',
+        text: 'This terminal has no shell now: the learner closed it, or their lab ended or was reset.',
+        action: { label: 'Watch again', run: () => socket?.takeOver() },
+      };
     if (conn.kind === 'connecting') return { tone: 'cover', text: notice ?? 'Connecting to the learner’s terminal…' };
   }
   if (loadError) return { tone: 'cover', text: loadError, action: { label: 'Reload the page', run: () => window.location.reload() } };

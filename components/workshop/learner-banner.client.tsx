@@ -139,7 +139,8 @@ export function LearnerBanner({ initialBody, dateHeader, receivedAt }: LearnerBa
 
 function BroadcastMessage({ broadcast, canRun, onDismiss }: { broadcast: Broadcast; canRun: boolean; onDismiss(): void }) {
   return (
-    <div className="workshop-message" role="status" data-testid="workshop-broadcast" data-broadcast-id={broadcast.id}>
+    // No role here: the list around it is the live region (nested regions read messages twice).
+    <div className="workshop-message" data-testid="workshop-broadcast" data-broadcast-id={broadcast.id}>
       <div className="workshop-message-text">
         <p>
           <span className="visually-hidden">Message from your instructor: </span>
