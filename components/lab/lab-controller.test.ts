@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionStatus } from '@/lab-server/protocol/session';
-import { commandToInput, derivePhase, ENDED_RECHECK_MS, idleWarningLeft, INITIAL_LAB_STATE, LabController, paneIdFor, pollDelay, type PaneHandle } from './lab-controller';
+import { commandToInput, derivePhase, ENDED_RECHECKS_MS, idleWarningLeft, INITIAL_LAB_STATE, LabController, paneIdFor, pollDelay, type PaneHandle } from './lab-controller';
 import type { ApiResult, SessionApi } from './session-api';
 import { parseError, parseStatus } from './session-api';
 
@@ -232,8 +232,11 @@ describe('LabController', () => {
     server.setStatus({ state: 'ended', message: 'The workspace is being replaced by a fresh one.' });
     await lab.refresh();
     expect(lab.phase).toBe('ended');
+    // Still ending at the first look; the new workspace is there at the second.
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[0]);
+    expect(lab.phase).toBe('ended');
     server.setStatus({ state: 'starting' });
-    await vi.advanceTimersByTimeAsync(ENDED_RECHECK_MS);
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[1]);
     expect(lab.phase).toBe('starting');
     expect(lab.getSnapshot()).toMatchObject({ epoch: epoch + 1, live: false, paneConn: {} });
     server.setStatus({ state: 'ready' });
@@ -252,7 +255,7 @@ describe('LabController', () => {
     expect(lab.getSnapshot()).toMatchObject({ epoch: epoch + 1, live: true, paneConn: {} });
   });
 
-  it('an end that stays an end is looked at once more, then polling stops', async () => {
+  it('an end that stays an end is looked at a few more times, then polling stops', async () => {
     const server = fakeApi();
     server.setStatus({ state: 'ready' });
     const lab = new LabController({ api: server.api });
@@ -260,10 +263,12 @@ describe('LabController', () => {
     server.setStatus({ state: 'ended', message: 'The workshop has ended.' });
     await lab.refresh();
     const calls = server.calls.length;
-    await vi.advanceTimersByTimeAsync(ENDED_RECHECK_MS);
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[0]);
     expect(server.calls.length).toBe(calls + 1);
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[1] + ENDED_RECHECKS_MS[2]);
+    expect(server.calls.length).toBe(calls + 3);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(server.calls.length).toBe(calls + 1);
+    expect(server.calls.length).toBe(calls + 3);
     expect(lab.phase).toBe('ended');
   });
 

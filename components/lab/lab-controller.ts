@@ -110,8 +110,11 @@ function readPersisted(storage: StorageLike | undefined): Partial<Persisted> {
   }
 }
 
-/** How soon to look again after the lab ended unasked (a reset elsewhere starts a new one within a few seconds). */
-export const ENDED_RECHECK_MS = 3000;
+/**
+ * When to look again after the lab ended unasked: a reset done elsewhere (an instructor's) ends
+ * the old workspace first, which takes a few seconds on a busy engine, then starts a new one.
+ */
+export const ENDED_RECHECKS_MS = [2000, 4000, 8000] as const;
 
 export class LabError extends Error {
   override name = 'LabError';
@@ -141,8 +144,8 @@ export class LabController {
   private lastInputKeepAlive = -Infinity;
   private runQueue: Promise<unknown> = Promise.resolve();
   private hydrated = false;
-  /** One more poll after an end this tab did not ask for (see apply). */
-  private recheckEnded = false;
+  /** Polls left after an end this tab did not ask for (see apply); the next is ENDED_RECHECKS_MS[length - left]. */
+  private endedRechecksLeft = 0;
   private detached = false;
   private disposed = false;
 
@@ -343,8 +346,10 @@ export class LabController {
     if (status.state === 'ended' && source !== 'end' && previous !== 'ended') {
       this.announce(status.message ?? 'The lab session ended');
       // An end this tab did not ask for may be the first half of a reset done elsewhere (the
-      // new workspace is requested right after): look once more before settling on "ended".
-      if (source === 'poll') this.recheckEnded = true;
+      // new workspace is requested right after): look a few more times before settling on "ended".
+      if (source === 'poll') this.endedRechecksLeft = ENDED_RECHECKS_MS.length;
+    } else if (status.state !== 'ended') {
+      this.endedRechecksLeft = 0;
     }
     this.set(patch);
     if (status.state === 'none' && this.state.started && source === 'poll' && this.now() - this.lastAutoStart > 5000) {
@@ -362,8 +367,10 @@ export class LabController {
     this.pollTimer = undefined;
     if (this.disposed || this.detached) return;
     let delay = pollDelay(this.state, this.offlineAttempt - 1, this.now());
-    if (delay === null && this.recheckEnded && this.state.status?.state === 'ended') delay = ENDED_RECHECK_MS;
-    this.recheckEnded = false;
+    if (delay === null && this.endedRechecksLeft > 0 && this.state.status?.state === 'ended') {
+      delay = ENDED_RECHECKS_MS[ENDED_RECHECKS_MS.length - this.endedRechecksLeft]!;
+      this.endedRechecksLeft -= 1;
+    }
     if (delay === null) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
