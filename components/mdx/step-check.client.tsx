@@ -13,9 +13,10 @@ type CheckAnswer = { passed: boolean; hint?: string; timedOut?: boolean } | { er
 /** One request at a time from this tab: the server runs one check at a time per learner anyway. */
 let queue: Promise<unknown> = Promise.resolve();
 
-function requestCheck(chapter: string, id: string): Promise<CheckAnswer> {
+/** `auto`: a background re-check, which the server may answer from its last run when nothing was typed since. */
+function requestCheck(chapter: string, id: string, auto = false): Promise<CheckAnswer> {
   const run = queue.then(async (): Promise<CheckAnswer> => {
-    const res = await fetch(`/api/lab/checks/${encodeURIComponent(chapter)}/${encodeURIComponent(id)}`, {
+    const res = await fetch(`/api/lab/checks/${encodeURIComponent(chapter)}/${encodeURIComponent(id)}${auto ? '?auto=1' : ''}`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { accept: 'application/json' },
@@ -75,7 +76,7 @@ export function StepCheck({ chapter, id, title }: { chapter: string; id: string;
         timer = setTimeout(() => void tick(), POLL_MS);
         return;
       }
-      const answer = await requestCheck(chapter, id).catch(() => undefined);
+      const answer = await requestCheck(chapter, id, true).catch(() => undefined);
       if (stopped) return;
       if (answer && 'passed' in answer && answer.passed) {
         markPassed(chapter, id);

@@ -129,11 +129,33 @@ describe('step checks and progress (real engine)', () => {
     expect(burst.some((result) => result.status === 'rejected' && (result.reason as { code?: string }).code === 'rate_limited')).toBe(true);
   });
 
+  it('a background re-check answers from the last run until the learner types, then sees the change at once', async () => {
+    const WEB = '/api/lab/checks/first-commands/two-web-servers?auto=1';
+    const executed = async () => Number(/lab_checks_total\{result="failed"\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+    const term = new TermClient(base, bob);
+    await term.hello('1', null);
+    await term.run('docker rm -f web1 web2 >/dev/null 2>&1; true', 30_000);
+    expect(await (await post(WEB, bob)).json()).toMatchObject({ passed: false });
+    const afterFirst = await executed();
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the token bucket's refill, nothing typed
+    expect(await (await post(WEB, bob)).json()).toMatchObject({ passed: false });
+    expect(await executed()).toBe(afterFirst);
+    // The Check button (no ?auto) always runs.
+    expect(await (await post(WEB.replace('?auto=1', ''), bob)).json()).toMatchObject({ passed: false });
+    expect(await executed()).toBe(afterFirst + 1);
+    // Typing the step makes the very next background re-check run, and pass.
+    await term.run('docker run -d --name web1 httpd >/dev/null && docker run -d --name web2 httpd >/dev/null', 60_000);
+    await term.close();
+    expect(await (await post(WEB, bob)).json()).toEqual({ passed: true });
+    expect((await post('/api/lab/checks/first-commands/two-web-servers?auto=2', bob)).status).toBe(400);
+    expect((await post('/api/lab/checks/first-commands/two-web-servers?auto=1&passed=1', bob)).status).toBe(400);
+  });
+
   it('progress survives a lab-server restart', async () => {
     await lab.close();
     lab = await createLabServer(config, { serveSite: false, logger: quiet() });
     base = await lab.listen();
     expect((await progress(alice)).steps).toEqual([{ chapter: 'first-commands', step: 'two-web-servers', passedAt: expect.any(Number) }]);
-    expect((await progress(bob)).steps).toEqual([]);
+    expect((await progress(bob)).steps).toEqual([{ chapter: 'first-commands', step: 'two-web-servers', passedAt: expect.any(Number) }]);
   });
 });

@@ -20,6 +20,8 @@ const paramsSchema = z.object({
 
 /** The browser sends nothing but the path: a body, if any, must be an empty JSON object (no "passed", no command). */
 const emptyBody = z.object({}).strict();
+/** `?auto=1`: the page's background re-check of a visible step (it may be answered from the last run). */
+const querySchema = z.object({ auto: z.literal('1').optional() }).strict();
 
 export const checkRoutes = {
   /** `POST /api/lab/checks/:chapter/:id` → `{ passed, hint?, timedOut? }`. */
@@ -27,11 +29,13 @@ export const checkRoutes = {
     if (!isSameOrigin(req, config)) throw new HttpError(403, 'origin', 'Lab actions are only accepted from the lab’s own pages.');
     const parsed = paramsSchema.safeParse(params);
     if (!parsed.success) throw new HttpError(400, 'invalid_params', `Invalid check address: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}.`);
+    const query = querySchema.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://lab.invalid').searchParams));
+    if (!query.success) throw new HttpError(400, 'invalid_query', 'The only query parameter a check takes is auto=1.');
     await readJsonBody(req, emptyBody, 1024);
     const learner = learnerFromRequest(req);
     if (!learner) throw new HttpError(401, 'no_session', 'No lab session: start the lab first.');
     try {
-      sendJson(res, 200, await checks.run(learner.id, parsed.data.chapter, parsed.data.id));
+      sendJson(res, 200, await checks.run(learner.id, parsed.data.chapter, parsed.data.id, { auto: query.data.auto === '1' }));
     } catch (error) {
       if (error instanceof CheckRefused) {
         if (error.status === 429) res.setHeader('retry-after', '1');

@@ -46,10 +46,15 @@ export interface CheckServiceOptions {
   timeoutMs?: number;
   /** Output kept from a check, per stream (default 64 KiB). */
   maxOutputBytes?: number;
+  /** When the learner last typed in a terminal (or otherwise acted), if known: background re-checks skip work until they do. */
+  lastInputAt?: (learnerId: string) => number | undefined;
   /** Token bucket per learner: burst and refill per second (default 10 and 2). */
   rateBurst?: number;
   ratePerSecond?: number;
 }
+
+/** A background re-check reuses a failed result this long at most when the learner has not typed since it ran. */
+export const RECHECK_REUSE_MS = 15_000;
 
 interface Slot {
   key: string;
@@ -69,6 +74,8 @@ export class CheckService {
   private readonly running = new Map<string, Slot>();
   private readonly waiting = new Map<string, Slot>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** The last failed outcome of each learner's check and when that run started. */
+  private readonly lastFailures = new Map<string, { outcome: CheckOutcome; startedAt: number }>();
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly burst: number;
@@ -101,11 +108,22 @@ export class CheckService {
     return { steps, totals: this.totalsByChapter };
   }
 
-  async run(learnerId: string, chapter: string, id: string): Promise<CheckOutcome> {
+  /**
+   * Runs a check. `auto` marks the page's background re-check of a visible step: when the same
+   * check failed less than 15 s ago and the learner has not typed since it ran, nothing in the
+   * workspace can have changed by their hand, so that answer is given again without an exec.
+   * A class of 50 with steps on screen would otherwise cost the engine 25 execs a second.
+   */
+  async run(learnerId: string, chapter: string, id: string, options: { auto?: boolean } = {}): Promise<CheckOutcome> {
     const check = this.find(chapter, id);
     if (!check) throw new CheckRefused(404, 'unknown_check', `There is no check "${id}" in chapter "${chapter}".`);
     this.takeToken(learnerId);
     const key = `${chapter}/${id}`;
+    if (options.auto) {
+      const last = this.lastFailures.get(`${learnerId}/${key}`);
+      const inputAt = this.options.lastInputAt?.(learnerId) ?? Number.POSITIVE_INFINITY;
+      if (last && Date.now() - last.startedAt < RECHECK_REUSE_MS && inputAt < last.startedAt) return last.outcome;
+    }
     const running = this.running.get(learnerId);
     if (running?.key === key) return running.promise;
     const waiting = this.waiting.get(learnerId);
@@ -115,8 +133,11 @@ export class CheckService {
     const start = async (): Promise<CheckOutcome> => {
       if (this.waiting.get(learnerId) === slot) this.waiting.delete(learnerId);
       this.running.set(learnerId, slot);
+      const startedAt = Date.now();
       try {
-        return await this.execute(learnerId, chapter, id, check);
+        const outcome = await this.execute(learnerId, chapter, id, check);
+        this.remember(`${learnerId}/${key}`, outcome, startedAt);
+        return outcome;
       } finally {
         if (this.running.get(learnerId) === slot) this.running.delete(learnerId);
       }
@@ -128,6 +149,17 @@ export class CheckService {
       slot.promise = start();
     }
     return slot.promise;
+  }
+
+  private remember(key: string, outcome: CheckOutcome, startedAt: number): void {
+    if (outcome.passed) {
+      this.lastFailures.delete(key);
+      return;
+    }
+    this.lastFailures.set(key, { outcome, startedAt });
+    if (this.lastFailures.size > 10_000) {
+      for (const [old, value] of this.lastFailures) if (Date.now() - value.startedAt > RECHECK_REUSE_MS) this.lastFailures.delete(old);
+    }
   }
 
   private takeToken(learnerId: string): void {

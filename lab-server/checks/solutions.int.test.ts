@@ -11,7 +11,8 @@ import { startSession, TermClient } from '../testing/term-client';
  * workspace's terminal, passes its check through the real checks API.
  */
 const config = loadConfig([], { ...process.env, LAB_DATA_DIR: path.join(PROJECT_ROOT, '.lab-data', 'test-checks'), PORT: '0', LOG_LEVEL: 'silent' }, PROJECT_ROOT);
-const solved = readGuideSteps(path.join(PROJECT_ROOT, 'content')).flatMap((chapter) =>
+const chapters = readGuideSteps(path.join(PROJECT_ROOT, 'content'));
+const solved = chapters.flatMap((chapter) =>
   chapter.steps.filter((step) => step.check.solution).map((step) => ({ chapter: chapter.slug, id: step.id, solution: step.check.solution! })),
 );
 
@@ -26,7 +27,9 @@ describe('every step solution passes its check in a fresh workspace (real engine
     await lab?.close();
   });
 
-  it('the guide has solutions to test', () => {
+  it('every checked step has a solution a learner can reveal', () => {
+    const missing = chapters.flatMap((chapter) => chapter.steps.filter((step) => !step.check.solution?.trim()).map((step) => `${chapter.slug}/${step.id}`));
+    expect(missing).toEqual([]);
     expect(solved.length).toBeGreaterThan(0);
   });
 

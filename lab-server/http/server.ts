@@ -110,6 +110,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     store,
     logger,
     containerOf: (learnerId) => sessions.containerOf(learnerId),
+    lastInputAt: (learnerId) => sessions.peek(learnerId).lastActivityAt,
     onResult: (result) => metrics.checks.inc({ result }),
     chapters: guideSteps,
   });

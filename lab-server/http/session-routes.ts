@@ -35,11 +35,9 @@ export const sessionRoutes = {
   async start(req: IncomingMessage, res: ServerResponse, { config, sessions }: SessionRouteDeps) {
     requireSameOrigin(req, config);
     await readJsonBody(req, emptyBody);
-    let learner = learnerFromRequest(req);
-    if (!learner) {
-      learner = newLearner();
-      setLearnerCookie(res, learner, secureCookies(config));
-    }
+    // Set again for a returning learner too: their progress stays theirs for another half year.
+    const learner = learnerFromRequest(req) ?? newLearner();
+    setLearnerCookie(res, learner, secureCookies(config));
     sendJson(res, 200, sessions.request(learner.id, clientAddress(req, config)));
   },
 

@@ -36,8 +36,14 @@ export function learnerFromRequest(req: IncomingMessage): Learner | undefined {
   return undefined;
 }
 
+/**
+ * The cookie is the learner's progress too (ticks, /progress, the workshop roster), so it lasts
+ * half a year rather than a browser session; a workspace still lives only its TTL.
+ */
+export const LEARNER_COOKIE_MAX_AGE_S = 180 * 24 * 60 * 60;
+
 export function setLearnerCookie(res: ServerResponse, learner: Learner, secure: boolean): void {
-  const attributes = [`${COOKIE_NAME}=${learner.token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=86400'];
+  const attributes = [`${COOKIE_NAME}=${learner.token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${LEARNER_COOKIE_MAX_AGE_S}`];
   if (secure) attributes.push('Secure');
   res.appendHeader('set-cookie', attributes.join('; '));
 }
