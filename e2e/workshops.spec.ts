@@ -233,11 +233,25 @@ test('reset gives a learner a fresh workspace', async () => {
   await waitForShell(page);
 });
 
+test('a removed learner is told so, and cannot join again with the code', async () => {
+  await row('Cy').getByRole('button', { name: 'Remove Cy from the workshop' }).click();
+  await instructor.getByRole('dialog', { name: 'Remove Cy?' }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(instructor.getByTestId('console-notice')).toContainText('Removed Cy');
+  await expect(row('Cy')).toHaveCount(0);
+
+  const { page } = learner('Cy');
+  await expect(page.getByTestId('workshop-notice')).toContainText('removed you from this workshop', { timeout: 10_000 });
+  await page.goto(`/join/${code}`);
+  await page.getByLabel('Your name').fill('Cy again');
+  await page.getByRole('button', { name: 'Join the workshop' }).click();
+  await expect(page.getByTestId('join-error')).toContainText('removed you');
+});
+
 test('ending the workshop removes every learner’s containers, networks and volumes; joining then says it ended', async ({ browser }) => {
   await instructor.getByRole('button', { name: 'End workshop…' }).click();
   await instructor.getByRole('dialog', { name: 'End the workshop?' }).getByRole('button', { name: 'End workshop' }).click();
   await expect(instructor.getByTestId('workshop-console')).toHaveAttribute('data-state', 'ended');
-  for (const { page } of learners) await expect(page.getByTestId('workshop-notice')).toContainText('This workshop has ended', { timeout: 10_000 });
+  for (const name of ['Ada', 'Bo']) await expect(learner(name).page.getByTestId('workshop-notice')).toContainText('This workshop has ended', { timeout: 10_000 });
 
   const docker = createDockerClient(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
   const leftovers = async () => {
