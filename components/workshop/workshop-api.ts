@@ -54,7 +54,6 @@ async function call<S extends z.ZodType>(schema: S, path: string, init: { method
 }
 
 // Small answer shapes that have no named schema in the contract.
-
 const authSchema = z.object({ authenticated: z.boolean() });
 const workshopListSchema = z.object({ workshops: z.array(workshopSchema) });
 const affectedSchema = z.object({ affected: z.number() });
