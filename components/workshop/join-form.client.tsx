@@ -5,23 +5,8 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { markStarted } from '@/components/lab/lab-state';
 import type { JoinInfo } from '@/lab-server/protocol/workshop';
 import { formatClock } from './format';
+import { CODE_PATTERN, joinFailureMessage, normalizeCode } from './join';
 import { learnerApi } from './workshop-api';
-
-/** The code as typed: letters upper-cased, spaces and dashes dropped (people copy "ABC-DEF"). */
-export function normalizeCode(typed: string): string {
-  return typed.toUpperCase().replace(/[\s-]+/g, '').slice(0, 6);
-}
-
-const CODE_PATTERN = /^[A-HJ-NP-Z2-9]{6}$/;
-
-/** Why a join failed, in one short line before the server's own words. */
-const JOIN_FAILURE: Record<number, string> = {
-  400: 'Check the form.',
-  403: 'You cannot rejoin this workshop.',
-  404: 'Wrong code.',
-  409: 'This workshop is full.',
-  410: 'This workshop has ended.',
-};
 
 type Lookup = { state: 'idle' } | { state: 'loading' } | { state: 'found'; info: JoinInfo } | { state: 'failed'; message: string };
 /** The answer for one code: a lookup of an older code is "loading" for the current one. */
@@ -90,8 +75,7 @@ export function JoinForm({ initialCode = '' }: { initialCode?: string }) {
     const result = await learnerApi.join(code, name.trim());
     if (!result.ok) {
       setSubmitting(false);
-      const lead = JOIN_FAILURE[result.status];
-      setError(lead && lead !== result.message ? `${lead} ${result.message}` : result.message);
+      setError(joinFailureMessage(result.status, result.message));
       return;
     }
     // The join started the lab: the guide page re-attaches to it instead of offering Start lab.
