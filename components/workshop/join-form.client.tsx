@@ -97,7 +97,6 @@ export function JoinForm({ initialCode = '' }: { initialCode?: string }) {
           autoComplete="off"
           autoCapitalize="characters"
           spellCheck={false}
-          maxLength={8}
           required
           aria-describedby={codeHintId}
           aria-invalid={lookup.state === 'failed' ? 'true' : undefined}
