@@ -45,7 +45,8 @@ export default defineConfig({
     : {
         command: 'npx tsx lab-server/main.ts',
         // Every browser context comes from 127.0.0.1: lift the per-address cap meant for a classroom.
-        env: { PORT: String(PORT), HOST: '127.0.0.1', LAB_DATA_DIR: '.lab-data/e2e', LAB_MAX_WORKSPACES_PER_IP: '50' },
+        // LAB_INSTRUCTOR_KEY: workshops.spec signs in to the instructor console with it.
+        env: { PORT: String(PORT), HOST: '127.0.0.1', LAB_DATA_DIR: '.lab-data/e2e', LAB_MAX_WORKSPACES_PER_IP: '50', LAB_INSTRUCTOR_KEY: 'e2e-instructor-key' },
         url: `http://127.0.0.1:${PORT}/api/lab/health`,
         reuseExistingServer: !process.env.CI,
         timeout: 300_000,

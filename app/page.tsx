@@ -60,6 +60,10 @@ export default function HomePage() {
           learners and steps. Look over a learner&rsquo;s shoulder in their terminal, broadcast a hint, reset a broken
           workspace or give someone more time. Everything is self-hosted and works without internet access.
         </p>
+        <p>
+          <Link href="/instructor">Open the instructor console</Link> · Got a code from your instructor?{' '}
+          <Link href="/join">Join a workshop</Link>
+        </p>
       </section>
     </main>
   );

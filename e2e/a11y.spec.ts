@@ -10,7 +10,9 @@ import { guideHref } from '../lib/content/routes';
  * Axe finds only part of WCAG; the keyboard tests below cover focus order and visibility.
  */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-const PAGES = ['/', '/lab', '/progress', ...flattenNav().map((item) => guideHref(item.slug)), '/guide/no-such-page'];
+// Workshops: the join page (with a code that finds nothing: its message shows) and the instructor sign-in.
+// The console and the learner bar are scanned by workshops.spec.ts, where a workshop exists.
+const PAGES = ['/', '/lab', '/progress', '/join', '/join/ZZZZZ2', '/instructor', ...flattenNav().map((item) => guideHref(item.slug)), '/guide/no-such-page'];
 
 /** Syntax-highlighted tokens (not output blocks, whose text takes the page's muted colour). */
 const CODE_TOKENS = '.code-block:not([data-kind="output"]) code[data-theme] span';

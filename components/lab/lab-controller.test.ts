@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionStatus } from '@/lab-server/protocol/session';
-import { commandToInput, derivePhase, idleWarningLeft, INITIAL_LAB_STATE, LabController, paneIdFor, pollDelay, type PaneHandle } from './lab-controller';
+import { commandToInput, derivePhase, ENDED_RECHECKS_MS, idleWarningLeft, INITIAL_LAB_STATE, LabController, paneIdFor, pollDelay, type PaneHandle } from './lab-controller';
 import type { ApiResult, SessionApi } from './session-api';
 import { parseError, parseStatus } from './session-api';
 
@@ -218,6 +218,58 @@ describe('LabController', () => {
     await lab.start();
     expect(lab.getSnapshot().epoch).toBe(epoch + 1);
     expect(lab.getSnapshot().live).toBe(false);
+  });
+
+  it('a workspace replaced elsewhere (an instructor’s reset) gets fresh panes, even when a poll saw the end first', async () => {
+    const server = fakeApi();
+    server.setStatus({ state: 'ready' });
+    const lab = new LabController({ api: server.api });
+    await lab.start();
+    const epoch = lab.getSnapshot().epoch;
+    lab.reportPane('1', 'ready');
+    // The old workspace's panes close; a poll lands while the old one is being removed.
+    lab.reportPane('1', 'ended');
+    server.setStatus({ state: 'ended', message: 'The workspace is being replaced by a fresh one.' });
+    await lab.refresh();
+    expect(lab.phase).toBe('ended');
+    // Still ending at the first look; the new workspace is there at the second.
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[0]);
+    expect(lab.phase).toBe('ended');
+    server.setStatus({ state: 'starting' });
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[1]);
+    expect(lab.phase).toBe('starting');
+    expect(lab.getSnapshot()).toMatchObject({ epoch: epoch + 1, live: false, paneConn: {} });
+    server.setStatus({ state: 'ready' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lab.getSnapshot()).toMatchObject({ epoch: epoch + 1, live: true });
+  });
+
+  it('a reset finished between two polls: ready again, but the panes said ended, so they remount', async () => {
+    const server = fakeApi();
+    server.setStatus({ state: 'ready' });
+    const lab = new LabController({ api: server.api });
+    await lab.start();
+    const epoch = lab.getSnapshot().epoch;
+    lab.reportPane('1', 'ended');
+    await lab.refresh();
+    expect(lab.getSnapshot()).toMatchObject({ epoch: epoch + 1, live: true, paneConn: {} });
+  });
+
+  it('an end that stays an end is looked at a few more times, then polling stops', async () => {
+    const server = fakeApi();
+    server.setStatus({ state: 'ready' });
+    const lab = new LabController({ api: server.api });
+    await lab.start();
+    server.setStatus({ state: 'ended', message: 'The workshop has ended.' });
+    await lab.refresh();
+    const calls = server.calls.length;
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[0]);
+    expect(server.calls.length).toBe(calls + 1);
+    await vi.advanceTimersByTimeAsync(ENDED_RECHECKS_MS[1] + ENDED_RECHECKS_MS[2]);
+    expect(server.calls.length).toBe(calls + 3);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.calls.length).toBe(calls + 3);
+    expect(lab.phase).toBe('ended');
   });
 
   it('resets into a new epoch and reports action failures without changing the session', async () => {

@@ -110,6 +110,12 @@ function readPersisted(storage: StorageLike | undefined): Partial<Persisted> {
   }
 }
 
+/**
+ * When to look again after the lab ended unasked: a reset done elsewhere (an instructor's) ends
+ * the old workspace first, which takes a few seconds on a busy engine, then starts a new one.
+ */
+export const ENDED_RECHECKS_MS = [2000, 4000, 8000] as const;
+
 export class LabError extends Error {
   override name = 'LabError';
 }
@@ -138,6 +144,8 @@ export class LabController {
   private lastInputKeepAlive = -Infinity;
   private runQueue: Promise<unknown> = Promise.resolve();
   private hydrated = false;
+  /** Polls left after an end this tab did not ask for (see apply); the next is ENDED_RECHECKS_MS[length - left]. */
+  private endedRechecksLeft = 0;
   private detached = false;
   private disposed = false;
 
@@ -325,9 +333,23 @@ export class LabController {
       const skew = result.serverDate - this.now();
       patch.clockSkew = Math.abs(skew) > 2000 ? skew : 0;
     }
+    const previous = this.state.status?.state;
+    if (source === 'poll' && this.state.live && (status.state === 'starting' || status.state === 'queued')) {
+      // The workspace was replaced from elsewhere (an instructor's reset, another tab's): the
+      // panes of the old one are dead; fresh ones mount when the new one is ready.
+      Object.assign(patch, { epoch: this.state.epoch + 1, live: false, paneConn: {} });
+    } else if (source === 'poll' && status.state === 'ready' && this.state.live && Object.values(this.state.paneConn).includes('ended')) {
+      // Replaced between two polls: the old panes said "ended", yet a workspace is ready.
+      Object.assign(patch, { epoch: this.state.epoch + 1, paneConn: {} });
+    }
     if (status.state === 'ready') patch.live = true;
-    if (status.state === 'ended' && source !== 'end' && this.state.status?.state !== 'ended') {
+    if (status.state === 'ended' && source !== 'end' && previous !== 'ended') {
       this.announce(status.message ?? 'The lab session ended');
+      // An end this tab did not ask for may be the first half of a reset done elsewhere (the
+      // new workspace is requested right after): look a few more times before settling on "ended".
+      if (source === 'poll') this.endedRechecksLeft = ENDED_RECHECKS_MS.length;
+    } else if (status.state !== 'ended') {
+      this.endedRechecksLeft = 0;
     }
     this.set(patch);
     if (status.state === 'none' && this.state.started && source === 'poll' && this.now() - this.lastAutoStart > 5000) {
@@ -344,7 +366,11 @@ export class LabController {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     if (this.disposed || this.detached) return;
-    const delay = pollDelay(this.state, this.offlineAttempt - 1, this.now());
+    let delay = pollDelay(this.state, this.offlineAttempt - 1, this.now());
+    if (delay === null && this.endedRechecksLeft > 0 && this.state.status?.state === 'ended') {
+      delay = ENDED_RECHECKS_MS[ENDED_RECHECKS_MS.length - this.endedRechecksLeft]!;
+      this.endedRechecksLeft -= 1;
+    }
     if (delay === null) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;

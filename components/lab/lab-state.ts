@@ -118,3 +118,22 @@ export function wasStarted(storage: StorageLike | undefined): boolean {
     return false;
   }
 }
+
+/**
+ * Marks this tab's lab as started and open (what the Start lab button would record), for a page
+ * that started the session itself — the workshop join page — so the next guide page picks the
+ * starting workspace up at once instead of waiting for a click. Keeps the learner's layout.
+ */
+export function markStarted(storage: StorageLike | undefined): void {
+  let saved: unknown = {};
+  try {
+    saved = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '{}');
+  } catch {
+    // unreadable: start over with just the lab started
+  }
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify({ ...(typeof saved === 'object' && saved ? saved : {}), started: true, open: true }));
+  } catch {
+    // storage disabled or full: the guide page shows Start lab, which re-attaches to the same workspace
+  }
+}

@@ -18,6 +18,7 @@ import {
   LabSocket,
   PING_INTERVAL_MS,
   PONG_TIMEOUT_MS,
+  shadowUrl,
   terminalUrl,
   type ConnectionState,
   type SocketLike,
@@ -95,6 +96,7 @@ class FakeSocket implements SocketLike {
 class FakeSink implements TerminalSink {
   cols = 80;
   rows = 24;
+  resize?: (cols: number, rows: number) => void;
   written: Uint8Array[] = [];
   private pending: (() => void)[] = [];
   restored: { cols: number; rows: number; screen: string }[] = [];
@@ -134,7 +136,7 @@ class FakeSink implements TerminalSink {
   }
 }
 
-function setup(options: { authorize?: () => Promise<void>; onGone?: (code: number) => void } = {}) {
+function setup(options: { authorize?: () => Promise<void>; onGone?: (code: number) => void; viewer?: boolean } = {}) {
   const sockets: FakeSocket[] = [];
   const sink = new FakeSink();
   const states: ConnectionState[] = [];
@@ -178,6 +180,12 @@ describe('helpers', () => {
     expect(backoffDelay(0, () => 0)).toBe(200);
     expect(backoffDelay(0, () => 1)).toBe(300);
     expect(backoffDelay(9, () => 1)).toBe(9600);
+  });
+
+  it('builds the shadow URL with the workshop and seat in the query', () => {
+    expect(shadowUrl({ protocol: 'https:', host: 'lab.example' }, 'a1b2c3d4e5f60718', '0123456789ab')).toBe(
+      'wss://lab.example/api/lab/shadow?workshop=a1b2c3d4e5f60718&seat=0123456789ab',
+    );
   });
 
   it('builds the socket URL from the page origin', () => {
@@ -578,5 +586,47 @@ describe('heartbeat', () => {
       vi.advanceTimersByTime(PING_INTERVAL_MS - 100);
     }
     expect(sockets).toHaveLength(1);
+  });
+});
+
+describe('viewer (shadowing)', () => {
+  it('says viewer in the hello, and never sends input or resizes', () => {
+    const { socket, last, ready, sink } = setup({ viewer: true });
+    socket.connect();
+    const ws = ready();
+    expect(ws.hello()).toMatchObject({ t: 'hello', paneId: '1', viewer: true });
+    expect(socket.sendText('rm -rf /\r')).toBe(false);
+    socket.resize(100, 30);
+    expect(last().frames().filter((f) => f.op === Op.input || f.op === Op.resize)).toEqual([]);
+    ws.output('learner typed this');
+    expect(sink.text()).toContain('learner typed this');
+  });
+
+  it('draws at the owner’s size: from ready, then from every resized', () => {
+    const { socket, ready, sink } = setup({ viewer: true });
+    const sizes: [number, number][] = [];
+    sink.resize = (cols, rows) => void sizes.push([cols, rows]);
+    socket.connect();
+    const ws = ready(0, 'snapshot', { cols: 161, rows: 17 });
+    ws.text({ t: 'resized', cols: 120, rows: 40 });
+    expect(sizes).toEqual([
+      [161, 17],
+      [120, 40],
+    ]);
+  });
+
+  it('an owner ignores resized and is never resized by the server', () => {
+    const { socket, ready, sink } = setup();
+    const sizes: [number, number][] = [];
+    sink.resize = (cols, rows) => void sizes.push([cols, rows]);
+    socket.connect();
+    ready().text({ t: 'resized', cols: 120, rows: 40 });
+    expect(sizes).toEqual([]);
+  });
+
+  it('an owner hello carries no viewer field', () => {
+    const { socket, ready } = setup();
+    socket.connect();
+    expect(ready().hello()).not.toHaveProperty('viewer');
   });
 });

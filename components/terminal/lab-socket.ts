@@ -42,6 +42,8 @@ export interface TerminalSink {
   restore(snapshot: { cols: number; rows: number; screen: string }, done: () => void): void;
   /** Forget the screen (a brand-new shell in this pane). */
   clear(): void;
+  /** Take this size (a viewer follows the owner's terminal size instead of fitting its box). */
+  resize?(cols: number, rows: number): void;
 }
 
 /** The minimal WebSocket surface used here (the browser's WebSocket satisfies it). */
@@ -93,6 +95,11 @@ export interface LabSocketOptions {
   createSocket?: SocketFactory;
   /** Called on close 4001 (no learner cookie): create the session, resolve when it is ready. */
   authorize?: () => Promise<void>;
+  /**
+   * Attach read-only (an instructor shadowing a learner): the Hello says `viewer: true`, and this
+   * side never sends input or resizes, so nothing typed here could reach the learner's shell.
+   */
+  viewer?: boolean;
   /** Called on 4004/4410 so the owner can refresh the session state. */
   onGone?: (code: number) => void;
   /** For tests. */
@@ -121,6 +128,12 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 /** ws:// or wss:// on the page's own origin. */
 export function terminalUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/lab/terminal`;
+}
+
+/** The read-only shadow of a learner's terminal, for the instructor console (protocol/workshop.ts). */
+export function shadowUrl(location: Pick<Location, 'protocol' | 'host'>, workshop: string, seat: string): string {
+  const query = new URLSearchParams({ workshop, seat });
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/lab/shadow?${query}`;
 }
 
 /** `onBinary` gives one char per byte. */
@@ -286,7 +299,7 @@ export class LabSocket {
 
   sendInput(bytes: Uint8Array): boolean {
     const conn = this.conn;
-    if (!conn?.ready || bytes.byteLength === 0) return false;
+    if (!conn?.ready || bytes.byteLength === 0 || this.options.viewer) return false;
     for (const chunk of chunkInput(bytes)) conn.ws.send(encodeInput(chunk));
     return true;
   }
@@ -294,7 +307,7 @@ export class LabSocket {
   /** The terminal's size changed (after fit). Sent only when connected and different from what the server has. */
   resize(cols: number, rows: number): void {
     const conn = this.conn;
-    if (!conn?.ready || conn.awaitingSnapshot) return;
+    if (!conn?.ready || conn.awaitingSnapshot || this.options.viewer) return;
     if (this.serverSize && this.serverSize.cols === cols && this.serverSize.rows === rows) return;
     this.serverSize = { cols, rows };
     conn.ws.send(encodeResize(cols, rows));
@@ -337,6 +350,7 @@ export class LabSocket {
       if (this.conn !== conn) return;
       const { cols, rows } = this.options.sink;
       const hello: Hello = { t: 'hello', v: 1, paneId: this.options.paneId, lastSeq: this._seq, cols, rows };
+      if (this.options.viewer) hello.viewer = true;
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (event) => {
@@ -479,7 +493,9 @@ export class LabSocket {
         this.emit('notice', { code: message.code, message: message.message });
         return;
       case 'resized':
-        // Only viewers care; the owner's size is the pane's size.
+        // Only viewers care; the owner's size is the pane's size. A viewer draws the owner's
+        // screen at the owner's size, or lines wrap and full-screen programs tear.
+        if (this.options.viewer) this.options.sink.resize?.(message.cols, message.rows);
         return;
     }
   }
@@ -492,6 +508,7 @@ export class LabSocket {
     const hadScreen = this._seq !== null;
     this._seq = message.seq;
     this.serverSize = { cols: message.cols, rows: message.rows };
+    if (this.options.viewer) this.options.sink.resize?.(message.cols, message.rows);
     if (message.mode === 'new' && hadScreen) {
       // A different shell now answers this pane (the old one exited or the server restarted).
       this.options.sink.clear();

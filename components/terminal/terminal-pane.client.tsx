@@ -9,7 +9,13 @@ export interface TerminalPaneProps {
   paneId: string;
   /** Workspace generation: a new one means a fresh terminal (the provider remounts with a new key). */
   epoch: number;
-  controller: LabController;
+  /** The learner's lab. Absent for a shadow: then nothing here starts sessions or takes Run buttons. */
+  controller?: LabController;
+  /**
+   * Someone else's terminal, read-only (the instructor console's shadow): its socket URL, and the
+   * label the pane goes by. The learner's own panes leave this out.
+   */
+  shadow?: { url: string; label: string };
   /** Shown (active tab, or split view, and the dock expanded). Hidden panes neither open nor fit. */
   visible: boolean;
   screenReader: boolean;
@@ -31,7 +37,19 @@ function overlayFor(
   socket: LabSocket | undefined,
   notice: string | null,
   loadError: string | null,
+  viewer = false,
 ): Overlay | undefined {
+  if (viewer) {
+    // Watching someone else's shell: nothing to start, take over or restart from here.
+    if (conn.kind === 'exited') return { tone: 'banner', text: 'The learner’s shell in this terminal exited.' };
+    if (conn.kind === 'ended')
+      return {
+        tone: 'banner',
+        text: 'This terminal has no shell now: the learner closed it, or their lab ended or was reset.',
+        action: { label: 'Watch again', run: () => socket?.takeOver() },
+      };
+    if (conn.kind === 'connecting') return { tone: 'cover', text: notice ?? 'Connecting to the learner’s terminal…' };
+  }
   if (loadError) return { tone: 'cover', text: loadError, action: { label: 'Reload the page', run: () => window.location.reload() } };
   switch (conn.kind) {
     case 'idle':
@@ -106,7 +124,11 @@ const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(n
  * connects its socket, and shows what is going on when it is not simply connected — never a
  * blank pane.
  */
-export function TerminalPane({ paneId, epoch, controller, visible, screenReader, gpu = false, showTitle, onClose, labelledBy, id }: TerminalPaneProps) {
+export function TerminalPane({ paneId, epoch, controller, shadow, visible, screenReader, gpu = false, showTitle, onClose, labelledBy, id }: TerminalPaneProps) {
+  // Strings, not the object: a new `shadow` object with the same values must not reconnect.
+  const shadowUrl = shadow?.url;
+  const shadowLabel = shadow?.label;
+  const title = shadowLabel ?? `Terminal ${paneId}`;
   const hostRef = useRef<HTMLDivElement>(null);
   const xtermRef = useRef<XtermHost | undefined>(undefined);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -159,11 +181,12 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
       const { createXterm } = await import('./xterm-host');
       if (disposed) return;
       xterm = await createXterm(host, {
-        label: `Terminal ${paneId}`,
+        label: shadowLabel ?? `Terminal ${paneId}`,
         describedBy: hintId,
         screenReaderMode: screenReaderRef.current,
         onFind: () => setSearchOpen(true),
         onCopy: (result) => setFlash(result === 'copied' ? 'Copied' : result === 'empty' ? 'Select text to copy' : 'Copy failed'),
+        followsOwnerSize: shadowUrl !== undefined,
       });
       if (disposed) {
         xterm.dispose();
@@ -172,27 +195,29 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
       xtermRef.current = xterm;
       if (gpuRef.current) void xterm.setGpu(true);
       const term = xterm.term;
+      // A shadow is read-only: xterm takes no keys (the socket would drop them anyway).
+      if (shadowUrl !== undefined) term.options.disableStdin = true;
       setSize({ cols: term.cols, rows: term.rows });
 
       const ws = new LabSocket({
-        url: terminalUrl(window.location),
+        url: shadowUrl ?? terminalUrl(window.location),
         paneId,
         sink: xterm.sink,
-        authorize: () => controller.ensureSession(),
-        onGone: () => void controller.refresh(),
+        viewer: shadowUrl !== undefined,
+        ...(controller ? { authorize: () => controller.ensureSession(), onGone: () => void controller.refresh() } : {}),
       });
       labSocket = ws;
       cleanups.push(
         ws.on('state', (state) => {
           setConn(state);
-          controller.reportPane(paneId, state.kind);
+          controller?.reportPane(paneId, state.kind);
           if (state.kind === 'ready' || state.kind === 'connecting') setNotice(null);
         }),
         ws.on('latency', setLatency),
         ws.on('notice', (message) => setNotice(message.message)),
       );
       const data = term.onData((text) => {
-        if (ws.sendText(text)) controller.noteInput();
+        if (ws.sendText(text)) controller?.noteInput();
       });
       const binary = term.onBinary((bytes) => ws.sendBinary(bytes));
       const resized = term.onResize(({ cols, rows }) => {
@@ -287,16 +312,16 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
         send: (text) => ws.sendText(text),
         focus: () => term.focus(),
       };
-      cleanups.push(controller.registerPane(paneId, epoch, handle));
+      if (controller) cleanups.push(controller.registerPane(paneId, epoch, handle));
 
       // End-to-end tests read the whole buffer (the DOM only holds the visible rows) through a
       // hook they install before the page loads; nothing is exposed otherwise.
       const testHook = (window as { __LAB_E2E__?: { panes: Record<string, unknown> } }).__LAB_E2E__;
       if (testHook) {
         const host = xterm;
-        testHook.panes[paneId] = { text: () => host.text(), seq: () => ws.seq, state: () => ws.state.kind, drop: () => ws.reconnect(), renderer: () => host.renderer() };
+        testHook.panes[shadowUrl !== undefined ? `shadow-${paneId}` : paneId] = { text: () => host.text(), seq: () => ws.seq, state: () => ws.state.kind, drop: () => ws.reconnect(), renderer: () => host.renderer() };
         cleanups.push(() => {
-          delete testHook.panes[paneId];
+          delete testHook.panes[shadowUrl !== undefined ? `shadow-${paneId}` : paneId];
         });
       }
       setSocket(ws);
@@ -312,9 +337,9 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
       labSocket?.dispose();
       xterm?.dispose();
       xtermRef.current = undefined;
-      controller.reportPane(paneId, undefined);
+      controller?.reportPane(paneId, undefined);
     };
-  }, [activated, paneId, epoch, controller, hintId]);
+  }, [activated, paneId, epoch, controller, hintId, shadowUrl, shadowLabel]);
 
   useEffect(() => {
     if (searchOpen) searchRef.current?.focus();
@@ -352,7 +377,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
     find('next');
   };
 
-  const overlay = overlayFor(conn, socket, notice, loadError);
+  const overlay = overlayFor(conn, socket, notice, loadError, shadowUrl !== undefined);
 
   return (
     <section
@@ -368,7 +393,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
     >
       <div className="term-bar">
         <span className="term-title" id={titleId} data-shown={showTitle ? '' : undefined}>
-          Terminal {paneId}
+          {title}
         </span>
         <span className="term-conn" data-kind={conn.kind}>
           <span className="term-dot" aria-hidden="true" />
@@ -397,7 +422,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
           <button
             type="button"
             className="term-icon-button"
-            aria-label={`Find in terminal ${paneId}`}
+            aria-label={`Find in ${title}`}
             title="Find (Ctrl+Shift+F)"
             aria-expanded={searchOpen}
             onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
@@ -408,7 +433,13 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
               <path d="M10.5 10.5L14 14" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
             </svg>
           </button>
-          <button type="button" className="term-icon-button" aria-label={`Close terminal ${paneId}`} title="Close this terminal (its shell keeps running)" onClick={onClose}>
+          <button
+            type="button"
+            className="term-icon-button"
+            aria-label={shadow ? `Stop watching ${title}` : `Close terminal ${paneId}`}
+            title={shadow ? 'Stop watching (the learner’s shell is not affected)' : 'Close this terminal (its shell keeps running)'}
+            onClick={onClose}
+          >
             <svg aria-hidden="true" viewBox="0 0 16 16" width="14" height="14">
               <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
             </svg>
@@ -416,7 +447,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
         </span>
       </div>
       {searchOpen ? (
-        <form className="term-search" role="search" aria-label={`Find in terminal ${paneId}`} onSubmit={onSearchSubmit}>
+        <form className="term-search" role="search" aria-label={`Find in ${title}`} onSubmit={onSearchSubmit}>
           <input
             ref={searchRef}
             type="search"
@@ -460,6 +491,7 @@ export function TerminalPane({ paneId, epoch, controller, visible, screenReader,
         ) : null}
       </div>
       <p className="term-hint" id={hintId}>
+        {shadow ? 'Read-only: you see this learner’s terminal live; nothing you type reaches it. ' : null}
         <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the terminal · copy <kbd>{mac ? '⌘C' : 'Ctrl+Shift+C'}</kbd> · paste{' '}
         <kbd>{mac ? '⌘V' : 'Ctrl+Shift+V'}</kbd> or right-click · find <kbd>Ctrl+Shift+F</kbd>
       </p>

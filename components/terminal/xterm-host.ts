@@ -24,6 +24,11 @@ export interface XtermHostOptions {
   onFind(): void;
   /** A copy by keyboard worked or failed (for a short status line). */
   onCopy(result: 'copied' | 'empty' | 'failed'): void;
+  /**
+   * Someone else's terminal (a shadow): its size is the owner's, set through the sink, and the
+   * terminal never fits itself to its box (the box scrolls instead).
+   */
+  followsOwnerSize?: boolean;
 }
 
 export interface XtermHost {
@@ -145,8 +150,9 @@ export async function createXterm(container: HTMLElement, options: XtermHostOpti
   }
 
   const isVisible = () => container.isConnected && container.clientWidth > 0 && container.clientHeight > 0;
+  let sized = false;
   const fit = (): boolean => {
-    if (!isVisible()) return false;
+    if (!isVisible() || (options.followsOwnerSize && sized)) return false;
     const proposed = fitAddon.proposeDimensions();
     if (!proposed || !Number.isFinite(proposed.cols) || !Number.isFinite(proposed.rows)) return false;
     fitAddon.fit();
@@ -177,6 +183,13 @@ export async function createXterm(container: HTMLElement, options: XtermHostOpti
     },
     clear() {
       term.write(EMPTY, () => term.reset());
+    },
+    resize(cols, rows) {
+      sized = true;
+      // Behind what is queued, like restore: bytes drawn at the old size stay where they were.
+      term.write(EMPTY, () => {
+        if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+      });
     },
   };
 
