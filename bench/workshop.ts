@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../lab-server/config';
@@ -22,6 +23,8 @@ const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 50);
 const JOIN_WINDOW_MS = Number(process.env.BENCH_JOIN_WINDOW_S ?? 30) * 1000;
 /** How long each learner keeps typing and checking after its prompt appears. */
 const ACTIVE_MS = Number(process.env.BENCH_ACTIVE_S ?? 30) * 1000;
+/** Workspaces started ahead when the workshop is created (the default is one per seat); 0 measures cold joins. */
+const PREWARM = process.env.BENCH_PREWARM === undefined ? undefined : Number(process.env.BENCH_PREWARM);
 const KEY = 'bench-workshop-instructor-key';
 const STEP = 'first-commands/all-clean';
 const dataDir = path.join(PROJECT_ROOT, '.lab-data', 'bench-workshop');
@@ -76,10 +79,19 @@ async function main(): Promise<void> {
   let learnerCookies: string[] = [];
   let workshop: Workshop | undefined;
   try {
-    process.stdout.write(`\nbench:workshop — ${new Date().toISOString()} — Docker ${(await docker.version()).Version}, ${LEARNERS} learners joining within ${JOIN_WINDOW_MS / 1000} s, active ${ACTIVE_MS / 1000} s each\n\n`);
+    process.stdout.write(`\nbench:workshop — ${new Date().toISOString()} — Docker ${(await docker.version()).Version}, ${LEARNERS} learners joining within ${JOIN_WINDOW_MS / 1000} s, active ${ACTIVE_MS / 1000} s each, load ${loadavg()[0]!.toFixed(1)}\n\n`);
     workshop = (await (
-      await fetch(`${base}/api/lab/workshops`, { method: 'POST', headers: instructorHeaders, body: JSON.stringify({ title: 'bench class', chapters: ['first-commands'], seats: LEARNERS + 1, durationMinutes: 60 }) })
+      await fetch(`${base}/api/lab/workshops`, { method: 'POST', headers: instructorHeaders, body: JSON.stringify({ title: 'bench class', chapters: ['first-commands'], seats: LEARNERS + 1, durationMinutes: 60, ...(PREWARM !== undefined ? { prewarm: PREWARM } : {}) }) })
     ).json()) as Workshop;
+    // The instructor creates the workshop before the class: wait for the workspaces started ahead.
+    const wantWarm = Math.min(PREWARM ?? LEARNERS + 1, LEARNERS + 1);
+    const warmStarted = performance.now();
+    let warm = 0;
+    while (warm < wantWarm && performance.now() - warmStarted < 300_000) {
+      await sleep(500);
+      warm = ((await (await fetch(`${base}/api/lab/workshops/${workshop.id}`, { headers: instructorHeaders })).json()) as WorkshopView).workshop.warmWorkspaces;
+    }
+    const warmSeconds = (performance.now() - warmStarted) / 1000;
 
     const join = async (name: string) => {
       const res = await fetch(`${base}/api/lab/workshops/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: workshop!.code, name }) });
@@ -200,6 +212,7 @@ async function main(): Promise<void> {
     const memories = lastView?.learners.map((row) => row.memoryMb).filter((value): value is number => value !== null) ?? [];
     feed.close();
 
+    line('workspaces started ahead at creation', wantWarm > 0 ? `${warm}/${wantWarm} in ${warmSeconds.toFixed(0)} s, before the class` : 'none (BENCH_PREWARM=0: cold joins)', '');
     line('learners with a prompt', `${promptMs.length}/${LEARNERS} (${failedJoins} failed)`, 'all');
     line('join → usable prompt, per learner', summary(promptMs, 0), '');
     line('time until all have a prompt (from the first join)', `${allPrompts.toFixed(1)} s`, 'within the join window + a few s');

@@ -69,6 +69,8 @@ export const createWorkshopSchema = z
     cpus: z.number().min(0.1).max(16).optional(),
     /** Whether workspaces may reach the internet (only when the operator allows egress at all). */
     egress: z.boolean().default(false),
+    /** Workspaces to start ahead, so joining takes no container boot (default: one per seat, within the server's capacity; 0 = none). */
+    prewarm: z.number().int().min(0).max(500).optional(),
   })
   .strict();
 export type CreateWorkshop = z.input<typeof createWorkshopSchema>;
@@ -104,6 +106,8 @@ export const workshopSchema = z.object({
   state: workshopStateSchema,
   /** Learners holding a seat (not removed). */
   seatsTaken: z.number(),
+  /** Workspaces started ahead and not yet claimed by a learner. */
+  warmWorkspaces: z.number(),
   /** The link to hand out (absolute when the server knows its public URL, else a path). */
   joinUrl: z.string(),
 });

@@ -37,15 +37,18 @@ export async function createNetworkWithFallback(docker: Docker, options: Docker.
   } catch (error) {
     if (!ADDRESS_POOLS_FULL.test((error as Error).message)) throw error;
     return withFallbackLock(async () => {
-      // Another process (a second lab on this engine) may still race us: retry with the next free one.
-      for (let attempt = 0; attempt < 5; attempt++) {
+      // Other processes (a second lab, a test run on this engine) may race us: a subnet that turned
+      // out to overlap is skipped from then on, even before the engine lists the network that took it.
+      const overlapped: string[] = [];
+      for (let attempt = 0; attempt < 32; attempt++) {
         const networks = await docker.listNetworks();
-        const subnet = freeSubnet(networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')));
+        const subnet = freeSubnet([...overlapped, ...networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''))]);
         if (!subnet) throw error;
         try {
           return await docker.createNetwork({ ...options, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } });
         } catch (retryError) {
           if (!/overlap/i.test((retryError as Error).message)) throw retryError;
+          overlapped.push(subnet);
         }
       }
       throw error;

@@ -12,6 +12,8 @@ export const LABEL = {
   clientIp: 'lab.client-ip',
   /** "1" on a warm-pool workspace: made before anyone claimed it (its owner is in the claims file). */
   pool: 'lab.pool',
+  /** On a pool workspace started ahead for one group (a workshop): only its members claim it. */
+  poolGroup: 'lab.pool-group',
 } as const;
 
 export type LabRole = 'workspace' | 'network' | 'test';

@@ -31,6 +31,15 @@ export interface WorkspacePolicy {
   deadline: number;
   /** A class behind one NAT address: the per-address limit does not apply. */
   ignoreIpLimit: boolean;
+  /** Workspaces reserved for this group (see reserve()) are claimed first. */
+  group?: string;
+}
+
+/** The settings of workspaces started ahead for a group. */
+export interface ReserveSettings {
+  memoryMb: number;
+  cpus: number;
+  allowEgress: boolean;
 }
 
 /**
@@ -93,6 +102,8 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   /** Warm workspaces nobody has claimed yet, oldest first. */
   private readonly pool: PoolMember[] = [];
   private readonly poolCreating = new Set<string>();
+  /** Workspaces started ahead for a group (a workshop), claimed only by its learners: group → members, oldest first. */
+  private readonly reserved = new Map<string, PoolMember[]>();
   /** Workspace keys whose end is under way: the sweep must not take their half-removed objects for orphans. */
   private readonly ending = new Set<string>();
   private filling = false;
@@ -123,10 +134,14 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         const poolId = workspace.learnerId;
         const claim = this.claims.get(poolId);
         const running = workspace.state === 'running';
+        const group = workspace.labels[LABEL.poolGroup];
         if (running && claim && claim.expiresAt > now && !this.records.has(claim.learnerId)) {
           this.records.set(claim.learnerId, { ...claim, state: 'ready', containerId: workspace.id, lastActivityAt: now, poolId });
           claimed.add(poolId);
           await this.hooks?.attached(claim.learnerId, poolId).catch((error: unknown) => this.logger.warn({ err: error, learnerId: claim.learnerId }, 'could not restore Docker practice'));
+        } else if (running && !claim && group) {
+          // Started ahead for a workshop: kept for it (the workshop service releases the rest when it ends).
+          this.reservedFor(group).push({ poolId, containerId: workspace.id });
         } else if (running && !claim && this.pool.length < this.config.warmPool) {
           this.pool.push({ poolId, containerId: workspace.id });
         } else {
@@ -160,6 +175,53 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     this.sweepTimer = setInterval(() => void this.sweep(), sweepEveryMs);
     this.sweepTimer.unref();
     void this.fillPool();
+  }
+
+  private reservedFor(group: string): PoolMember[] {
+    let members = this.reserved.get(group);
+    if (!members) this.reserved.set(group, (members = []));
+    return members;
+  }
+
+  private get reservedCount(): number {
+    let count = 0;
+    for (const members of this.reserved.values()) count += members.length;
+    return count;
+  }
+
+  /** Unclaimed workspaces started ahead for a group. */
+  reservedWorkspaces(group: string): number {
+    return this.reserved.get(group)?.length ?? 0;
+  }
+
+  /**
+   * Starts workspaces ahead for a group (a workshop about to begin), with its settings, one at a
+   * time so the machine stays responsive, while `wanted()` (seats still free) exceeds the unclaimed
+   * ones; its learners then claim one instead of waiting for a container to boot while the whole
+   * class joins at once. Within --max-workspaces.
+   */
+  async reserve(group: string, wanted: () => number, settings: ReserveSettings): Promise<number> {
+    const members = this.reservedFor(group);
+    let started = 0;
+    while (!this.stopped && this.reserved.get(group) === members && members.length < wanted()) {
+      if (this.records.size + this.pool.length + this.poolCreating.size + this.reservedCount >= this.config.maxWorkspaces) break;
+      const member = await this.createPoolMember(settings, group);
+      if (!member) break;
+      if (this.reserved.get(group) !== members || this.stopped) {
+        await this.discard(member.poolId); // released while it was starting
+        break;
+      }
+      members.push(member);
+      started++;
+    }
+    return started;
+  }
+
+  /** The group no longer needs its unclaimed workspaces (the workshop ended). */
+  async release(group: string): Promise<void> {
+    const members = this.reserved.get(group);
+    this.reserved.delete(group);
+    for (const member of members ?? []) await this.discard(member.poolId);
   }
 
   /** Where per-learner settings come from (workshops). */
@@ -335,8 +397,11 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 
   private hasRoomFor(clientIp: string, learnerId: string): boolean {
-    if (this.records.size >= this.config.maxWorkspaces) return false;
-    if (this.policyFor(learnerId)?.ignoreIpLimit) return true;
+    const policy = this.policyFor(learnerId);
+    if (policy?.group && this.reservedWorkspaces(policy.group) > 0) return true;
+    // Workspaces reserved for a workshop are promised to its learners.
+    if (this.records.size + this.reservedCount >= this.config.maxWorkspaces) return false;
+    if (policy?.ignoreIpLimit) return true;
     let fromIp = 0;
     for (const record of this.records.values()) if (record.clientIp === clientIp) fromIp++;
     return fromIp < this.config.maxWorkspacesPerIp;
@@ -350,7 +415,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     const allowEgress = policy ? policy.allowEgress && this.config.allowEgress : this.config.allowEgress;
     // Pool workspaces were made with the server's settings: only a learner with those may take one.
     const poolFits = limits.memoryMb === this.config.workspaceMemoryMb && limits.cpus === this.config.workspaceCpus && allowEgress === this.config.allowEgress;
-    const member = poolFits ? this.pool.shift() : undefined;
+    const member = (policy?.group ? this.reserved.get(policy.group)?.shift() : undefined) ?? (poolFits ? this.pool.shift() : undefined);
     if (member) {
       // Claim a warm workspace: no container boot; the first shell is the only cost left.
       const claim = { learnerId, clientIp, createdAt: now, expiresAt };
@@ -415,28 +480,15 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
     if (this.filling) return;
     this.filling = true;
     try {
-      while (!this.stopped && this.pool.length + this.poolCreating.size < this.config.warmPool && this.records.size + this.pool.length + this.poolCreating.size < this.config.maxWorkspaces) {
-        const poolId = `pool-${randomBytes(6).toString('hex')}`;
-        this.poolCreating.add(poolId);
-        try {
-          const extra = this.hooks ? await this.hooks.prepare(poolId) : { binds: [], env: [] };
-          const workspace = await createWorkspace(this.docker, {
-            ...extra,
-            instance: this.instance,
-            image: this.image,
-            learnerId: poolId,
-            allowEgress: this.config.allowEgress,
-            limits: { memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, pids: this.config.workspacePids },
-            labels: { [LABEL.pool]: '1' },
-          });
-          if (this.stopped) await this.discard(poolId);
-          else this.pool.push({ poolId, containerId: workspace.id });
-        } catch (error) {
-          this.logger.warn({ err: error }, 'could not start a warm workspace; the pool refills on the next sweep');
-          return;
-        } finally {
-          this.poolCreating.delete(poolId);
-        }
+      while (
+        !this.stopped &&
+        this.pool.length + this.poolCreating.size < this.config.warmPool &&
+        this.records.size + this.pool.length + this.poolCreating.size + this.reservedCount < this.config.maxWorkspaces
+      ) {
+        const member = await this.createPoolMember({ memoryMb: this.config.workspaceMemoryMb, cpus: this.config.workspaceCpus, allowEgress: this.config.allowEgress });
+        if (!member) return;
+        if (this.stopped) await this.discard(member.poolId);
+        else this.pool.push(member);
       }
     } finally {
       this.filling = false;
@@ -444,10 +496,35 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 
   /** Names on the engine (the `lab.learner` label) of everything this server owns right now. */
+  /** Starts one unclaimed workspace (for the warm pool, or reserved for a group); undefined when the engine refused. */
+  private async createPoolMember(settings: ReserveSettings, group?: string): Promise<PoolMember | undefined> {
+    const poolId = `pool-${randomBytes(6).toString('hex')}`;
+    this.poolCreating.add(poolId);
+    try {
+      const extra = this.hooks ? await this.hooks.prepare(poolId) : { binds: [], env: [] };
+      const workspace = await createWorkspace(this.docker, {
+        ...extra,
+        instance: this.instance,
+        image: this.image,
+        learnerId: poolId,
+        allowEgress: settings.allowEgress && this.config.allowEgress,
+        limits: { memoryMb: settings.memoryMb, cpus: settings.cpus, pids: this.config.workspacePids },
+        labels: { [LABEL.pool]: '1', ...(group ? { [LABEL.poolGroup]: group } : {}) },
+      });
+      return { poolId, containerId: workspace.id };
+    } catch (error) {
+      this.logger.warn({ err: error, group }, 'could not start a workspace ahead; learners will get theirs when they arrive');
+      await this.discard(poolId);
+      return undefined;
+    } finally {
+      this.poolCreating.delete(poolId);
+    }
+  }
+
   private ownedNames(): Map<string, { learnerId?: string; poolId?: string }> {
     const owned = new Map<string, { learnerId?: string; poolId?: string }>();
     for (const record of this.records.values()) owned.set(record.poolId ?? record.learnerId, { learnerId: record.learnerId });
-    for (const member of this.pool) owned.set(member.poolId, { poolId: member.poolId });
+    for (const member of [...this.pool, ...[...this.reserved.values()].flat()]) owned.set(member.poolId, { poolId: member.poolId });
     for (const poolId of this.poolCreating) owned.set(poolId, {});
     for (const key of this.ending) if (!owned.has(key)) owned.set(key, {});
     return owned;
@@ -471,8 +548,10 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
         if (!owner) await this.discard(workspace.learnerId);
         else if (workspace.state !== 'running' && owner.learnerId) await this.markExited(owner.learnerId, undefined, workspace.id);
         else if (workspace.state !== 'running' && owner.poolId) {
-          const index = this.pool.findIndex((member) => member.poolId === owner.poolId);
-          if (index >= 0) this.pool.splice(index, 1);
+          for (const members of [this.pool, ...this.reserved.values()]) {
+            const index = members.findIndex((member) => member.poolId === owner.poolId);
+            if (index >= 0) members.splice(index, 1);
+          }
           await this.discard(owner.poolId);
         }
       }

@@ -22,7 +22,7 @@ describe('reset while the sweep and the old panes react (real engine)', () => {
     await lab?.close();
   });
 
-  it('every reset ends in a fresh, working workspace with the learner’s home in place', async () => {
+  it('every reset ends in a fresh, working workspace with a new home mounted and Docker practice answering', async () => {
     const cookie = await startSession(base);
     const sweep = () => (lab.sessions as unknown as { sweep(): Promise<void> }).sweep();
     try {

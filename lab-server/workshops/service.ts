@@ -25,6 +25,7 @@ export interface CreateWorkshopInput {
   memoryMb?: number | undefined;
   cpus?: number | undefined;
   egress: boolean;
+  prewarm?: number | undefined;
 }
 
 export interface WorkshopServiceOptions {
@@ -82,7 +83,7 @@ export class WorkshopService extends EventEmitter<{ changed: [workshopId: string
     if (!seat || seat.removedAt !== undefined) return undefined;
     const workshop = this.store.get(seat.workshopId);
     if (!workshop || ended(workshop)) return undefined;
-    return { memoryMb: workshop.memoryMb, cpus: workshop.cpus, allowEgress: workshop.egress, deadline: workshop.endsAt, ignoreIpLimit: true };
+    return { memoryMb: workshop.memoryMb, cpus: workshop.cpus, allowEgress: workshop.egress, deadline: workshop.endsAt, ignoreIpLimit: true, group: workshop.id };
   }
 
   create(input: CreateWorkshopInput): Workshop {
@@ -110,6 +111,17 @@ export class WorkshopService extends EventEmitter<{ changed: [workshopId: string
     };
     this.store.create(record);
     this.options.logger.info({ workshop: record.id, title: record.title, seats: record.seats }, 'workshop created');
+    const ahead = Math.min(input.prewarm ?? record.seats, record.seats);
+    if (ahead > 0) {
+      // Never more than the seats still free: learners who joined meanwhile took theirs.
+      const wanted = () => Math.min(ahead, record.seats - this.store.seats(record.id).length);
+      void this.options.sessions
+        .reserve(record.id, wanted, { memoryMb: record.memoryMb, cpus: record.cpus, allowEgress: record.egress })
+        .then((started) => {
+          this.options.logger.info({ workshop: record.id, started, asked: ahead }, 'workspaces started ahead');
+          this.emit('changed', record.id);
+        });
+    }
     return this.describe(record);
   }
 
@@ -133,6 +145,7 @@ export class WorkshopService extends EventEmitter<{ changed: [workshopId: string
       ...record,
       state: ended(record) ? 'ended' : 'active',
       seatsTaken: this.store.seats(record.id).length,
+      warmWorkspaces: this.options.sessions.reservedWorkspaces(record.id),
       joinUrl: this.options.config.publicUrl ? new URL(joinPath, this.options.config.publicUrl).toString() : joinPath,
     };
   }
@@ -311,6 +324,7 @@ export class WorkshopService extends EventEmitter<{ changed: [workshopId: string
       await this.options.sessions.end(seat.learnerId, 'workshop-ended');
     }
     this.options.stats.unwatch(id);
+    await this.options.sessions.release(id);
     this.options.logger.info({ workshop: id }, 'workshop ended');
     return this.get(id);
   }

@@ -102,10 +102,10 @@ describe('workshops (real engine)', () => {
     });
     expect((await call('POST', '/api/lab/workshops', { cookie: instructor, body: { title: 'x', chapters: ['first-commands'], seats: 0, durationMinutes: 60 } })).status).toBe(400);
 
-    const created = await call('POST', '/api/lab/workshops', { cookie: instructor, body: { title: 'Docker basics, room 2', chapters: ['first-commands'], seats: 2, durationMinutes: 90, memoryMb: 384 } });
+    const created = await call('POST', '/api/lab/workshops', { cookie: instructor, body: { title: 'Docker basics, room 2', chapters: ['first-commands'], seats: 2, durationMinutes: 90, memoryMb: 384, prewarm: 0 } });
     expect(created.status).toBe(201);
     workshop = created.json as unknown as Workshop;
-    expect(workshop).toMatchObject({ state: 'active', seats: 2, seatsTaken: 0, memoryMb: 384, joinUrl: `/join/${workshop.code}` });
+    expect(workshop).toMatchObject({ state: 'active', seats: 2, seatsTaken: 0, memoryMb: 384, joinUrl: `/join/${workshop.code}`, warmWorkspaces: 0 });
     expect(workshop.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
 
     expect((await call('GET', `/api/lab/workshops/join/${workshop.code.toLowerCase()}`)).json).toMatchObject({ title: 'Docker basics, room 2', seatsLeft: 2, state: 'active' });
@@ -263,8 +263,32 @@ describe('workshops (real engine)', () => {
     expect((await call('POST', `/api/lab/workshops/${workshop.id}/broadcast`, { cookie: instructor, body: { message: 'too late' } })).status).toBe(409);
   });
 
+  it('workspaces started ahead: a joining learner claims one (ready at once, with the workshop’s limits); the rest go when it ends', async () => {
+    const created = (await call('POST', '/api/lab/workshops', { cookie: instructor, body: { title: 'Warm room', chapters: ['first-commands'], seats: 3, durationMinutes: 30, memoryMb: 320, prewarm: 2 } }))
+      .json as unknown as Workshop;
+    const warm = async () => ((await call('GET', `/api/lab/workshops/${created.id}`, { cookie: instructor })).json as unknown as WorkshopView).workshop.warmWorkspaces;
+    for (let attempt = 0; attempt < 120 && (await warm()) < 2; attempt++) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await warm()).toBe(2);
+    const pooled = { label: [`${LABEL.instance}=${lab.sessions.instance}`, `${LABEL.poolGroup}=${created.id}`] };
+    expect(await lab.docker.listContainers({ all: true, filters: pooled })).toHaveLength(2);
+
+    const joined = await call('POST', '/api/lab/workshops/join', { body: { code: created.code, name: 'Finn' } });
+    learners.Finn = joined.headers.get('set-cookie')!.split(';')[0]!;
+    expect((joined.json as unknown as JoinResult).session.state).toBe('ready');
+    expect(await warm()).toBe(1);
+    const container = await lab.docker.getContainer(lab.sessions.containerOf(learnerId(learners.Finn))!).inspect();
+    expect(container.HostConfig.Memory).toBe(320 * 1024 * 1024);
+    const term = new TermClient(base, learners.Finn);
+    await term.hello('1', null);
+    expect(await term.run('docker ps -q | wc -l', 30_000)).toMatch(/^0\s*$/m);
+    await term.close();
+
+    await call('POST', `/api/lab/workshops/${created.id}/end`, { cookie: instructor });
+    expect(await lab.docker.listContainers({ all: true, filters: pooled })).toHaveLength(0);
+  });
+
   it('a workshop past its end time is ended automatically; a learner the instructor kept on keeps their workspace', async () => {
-    const created = (await call('POST', '/api/lab/workshops', { cookie: instructor, body: { title: 'Short one', chapters: ['first-commands'], seats: 2, durationMinutes: 10 } })).json as unknown as Workshop;
+    const created = (await call('POST', '/api/lab/workshops', { cookie: instructor, body: { title: 'Short one', chapters: ['first-commands'], seats: 2, durationMinutes: 10, prewarm: 0 } })).json as unknown as Workshop;
     for (const name of ['Dana', 'Eve']) {
       const joined = await call('POST', '/api/lab/workshops/join', { body: { code: created.code, name } });
       learners[name] = joined.headers.get('set-cookie')!.split(';')[0]!;
