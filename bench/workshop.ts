@@ -7,8 +7,8 @@
  * Baselines come from the same run: echo and check latency of the same learner before the rush.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../lab-server/config';
@@ -51,6 +51,25 @@ function processUsage(pid: number): { cpuSeconds: number; rssMb: number } {
   const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return { cpuSeconds, rssMb: rssKb / 1024 };
+}
+
+/** CPU seconds so far of the Docker engine's own processes (dockerd, containerd and the shims that are alive). */
+function engineCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!/^(dockerd|containerd|containerd-shim|runc)/.test(name)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Own time plus that of waited-for children (runc, iptables…).
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
 }
 
 /** tsx runs the server as a child of its own: the node process that listens is the deepest descendant. */
@@ -141,6 +160,7 @@ async function main(): Promise<void> {
       quietChecks.push((await check(observer.cookie)).ms);
     }
     const before = processUsage(pid);
+    const engineBefore = engineCpuSeconds();
 
     const feed = new EventStreamClient<WorkshopView>(`${base}/api/lab/workshops/${workshop.id}/events`, { authorization: `Bearer ${KEY}` });
     let rushing = true;
@@ -201,6 +221,7 @@ async function main(): Promise<void> {
     await echoLoop;
     clearInterval(memoryTimer);
     const after = processUsage(pid);
+    const engineAfter = engineCpuSeconds();
 
     // Grid latency: from a learner's first passing check to the first console view showing it.
     const gridMs: number[] = [];
@@ -222,6 +243,7 @@ async function main(): Promise<void> {
     line('keystroke echo of a learner during the rush', summary(rushEcho), 'p99 ≤ 50 ms');
     line('  baseline: the same learner before the rush', summary(quietEcho), '');
     line('lab server CPU during the rush', `${(((after.cpuSeconds - before.cpuSeconds) / rushSeconds) * 100).toFixed(0)} % of one core (${(after.cpuSeconds - before.cpuSeconds).toFixed(1)} s over ${rushSeconds.toFixed(0)} s)`, '');
+    line('Docker engine CPU during the rush', `${(((engineAfter - engineBefore) / rushSeconds) * 100).toFixed(0)} % of one core (dockerd, containerd, live shims; the machine has ${cpus().length})`, '');
     line('lab server memory (RSS)', `${before.rssMb.toFixed(0)} MB before, peak ${peakRss.toFixed(0)} MB, ${((peakRss - before.rssMb) / LEARNERS).toFixed(1)} MB per learner`, '');
     if (memories.length > 0) line('workspace memory per learner (docker stats)', `p50 ${percentile(memories, 50).toFixed(1)} MB  max ${Math.max(...memories).toFixed(1)} MB (n=${memories.length})`, '');
     const endStarted = performance.now();
