@@ -196,6 +196,9 @@ function ConsoleBody({ id, onTitle, onUnauthorized }: { id: string; onTitle(titl
           <span>
             {workshop.seatsTaken} of {workshop.seats} seats taken
           </span>
+          {!ended && workshop.warmWorkspaces > 0 ? (
+            <span title="Started ahead: a learner who joins gets one at once">{workshop.warmWorkspaces} workspaces ready for joiners</span>
+          ) : null}
           <span className="console-live" data-live={live}>
             <span className="roster-dot" data-connected={live === 'live' ? '' : undefined} aria-hidden="true" />
             {live === 'live' ? 'live' : live === 'stopped' ? 'updates stopped: reload the page' : live === 'reconnecting' ? 'reconnecting…' : 'connecting…'}
