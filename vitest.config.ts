@@ -27,6 +27,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        resolve: { alias },
+        // Faults on purpose (kills, floods, hostile input): `npm test` runs the short form, `npm run test:chaos` the long one (CHAOS_LONG=1).
+        test: {
+          name: 'chaos',
+          include: ['lab-server/chaos/**/*.chaos.test.ts'],
+          globalSetup: ['lab-server/testing/integration-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
