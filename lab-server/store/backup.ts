@@ -18,6 +18,7 @@ import tar from 'tar-stream';
 export const DB_FILE = 'lab.db';
 const HOMES_DIR = 'learners';
 const MANIFEST = 'lab-backup.json';
+type EntryHeader = Parameters<tar.Pack['entry']>[0];
 
 export interface BackupOptions {
   /** Also archive every learner's home directory. */
@@ -80,11 +81,11 @@ async function homeEntries(dataDir: string): Promise<string[]> {
   return out;
 }
 
-function addEntry(pack: tar.Pack, header: tar.Headers, body?: Buffer): Promise<void> {
+function addEntry(pack: tar.Pack, header: EntryHeader, body: Buffer = Buffer.alloc(0)): Promise<void> {
   return new Promise((resolve, reject) => pack.entry(header, body, (error) => (error ? reject(error) : resolve())));
 }
 
-function addFileStream(pack: tar.Pack, header: tar.Headers, file: string): Promise<void> {
+function addFileStream(pack: tar.Pack, header: EntryHeader, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
     createReadStream(file).on('error', reject).pipe(sink);
