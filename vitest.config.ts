@@ -32,6 +32,8 @@ export default defineConfig({
         // Faults on purpose (kills, floods, hostile input): `npm test` runs the short form, `npm run test:chaos` the long one (CHAOS_LONG=1).
         test: {
           name: 'chaos',
+          // global.gc() before each memory figure, so "back to baseline" compares live objects, not garbage.
+          execArgv: ['--expose-gc'],
           include: ['lab-server/chaos/**/*.chaos.test.ts'],
           globalSetup: ['lab-server/testing/integration-setup.ts'],
           testTimeout: 300_000,
