@@ -1,3 +1,5 @@
+import { WebSocket } from 'ws';
+import { LabSocket, type ConnectionState, type SocketLike, type TerminalSink } from '../../components/terminal/lab-socket';
 import { startSession, TermClient } from '../testing/term-client';
 import { sleep } from './scale';
 
@@ -63,5 +65,77 @@ export class Learners {
   async close(): Promise<void> {
     for (const term of this.terms) await term.close().catch(() => undefined);
     await Promise.all(this.cookies.map((cookie) => fetch(`${this.baseUrl}/api/lab/session`, { method: 'DELETE', headers: { cookie } }).catch(() => undefined)));
+  }
+}
+
+/**
+ * A browser's terminal pane without the browser: the page's own protocol client (`LabSocket`:
+ * handshake, acks, heartbeat, reconnect with backoff, close codes) over `ws` with the learner's
+ * cookie, into a text sink. What it does after a server crash is what a learner's tab does.
+ */
+export class BrowserPane {
+  readonly socket: LabSocket;
+  output = '';
+  bytes = 0;
+  state: ConnectionState = { kind: 'idle' };
+  private readonly decoder = new TextDecoder();
+
+  constructor(baseUrl: string, cookie: string, paneId = '1') {
+    const sink: TerminalSink = {
+      cols: 100,
+      rows: 30,
+      write: (data, parsed) => {
+        this.bytes += data.byteLength;
+        this.output += this.decoder.decode(data, { stream: true });
+        parsed();
+      },
+      restore: (snapshot, done) => {
+        this.output = snapshot.screen;
+        done();
+      },
+      clear: () => (this.output = ''),
+    };
+    this.socket = new LabSocket({
+      url: `${baseUrl.replace(/^http/, 'ws')}/api/lab/terminal`,
+      paneId,
+      sink,
+      createSocket: (url, protocol) => new WebSocket(url, protocol, { headers: { cookie } }) as unknown as SocketLike,
+    });
+    this.socket.on('state', (state) => (this.state = state));
+    this.socket.connect();
+  }
+
+  async until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(this.state)}; output tail ${JSON.stringify(this.output.slice(-200))}`);
+      await sleep(10);
+    }
+  }
+
+  ready(timeoutMs = 30_000): Promise<void> {
+    return this.until(() => this.state.kind === 'ready', timeoutMs, 'ready');
+  }
+
+  /** Types a command and resolves with its output (up to a marker it prints). */
+  async run(command: string, timeoutMs = 20_000): Promise<string> {
+    const marker = `__done_${Math.random().toString(36).slice(2)}__`;
+    const start = this.output.length;
+    if (!this.socket.sendText(`${command}; echo ${marker.slice(0, 6)}''${marker.slice(6)}\r`)) throw new Error(`not connected (${this.state.kind})`);
+    await this.until(() => this.output.indexOf(marker, start) >= 0, timeoutMs, `output of ${command}`);
+    return this.output.slice(start, this.output.indexOf(marker, start));
+  }
+
+  /** One keystroke, timed until its echo; undefined when the link is down (the keystroke is dropped, as in the page). */
+  async echo(char: string, timeoutMs = 10_000): Promise<number | undefined> {
+    const before = this.bytes;
+    const started = performance.now();
+    if (!this.socket.sendText(char)) return undefined;
+    await this.until(() => this.bytes > before, timeoutMs, 'echo');
+    return performance.now() - started;
+  }
+
+  dispose(): void {
+    this.socket.dispose();
   }
 }
