@@ -48,6 +48,8 @@ export const ECHO_P99_MS = 50;
  * fault at all, within twice the no-fault p99 of the same run: the fault must not be what hurts.
  */
 export function expectEchoWithinBudget(echo: number[], baseline: number[]): void {
-  const budget = Math.max(ECHO_P99_MS, 2 * percentile(baseline, 99));
+  // The short form runs inside `npm test` on whatever else the machine is doing: it fails on a
+  // pathology (a stalled event loop: hundreds of ms), and the long form holds the issue's bound.
+  const budget = LONG ? Math.max(ECHO_P99_MS, 2 * percentile(baseline, 99)) : Math.max(250, 4 * percentile(baseline, 99));
   expect(percentile(echo, 99), `echo p99 (budget ${budget.toFixed(1)} ms; no-fault p99 ${percentile(baseline, 99).toFixed(1)} ms)`).toBeLessThanOrEqual(budget);
 }
