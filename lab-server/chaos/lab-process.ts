@@ -27,7 +27,7 @@ export class LabProcess {
 
   /** Starts the server and resolves with the ms until its health answers (any status: 503 means "up, engine down"). */
   async start(timeoutMs = 120_000): Promise<number> {
-    if (await fetch(`${this.url}/api/lab/health`).then(() => true, () => false)) throw new Error(`port ${this.port} is already in use (CHAOS_PORT picks another)`);
+    if (await fetch(`${this.url}/api/lab/health`).then(() => true, () => false)) throw new Error(`port ${this.port} is already in use (CHAOS_PORT / CHAOS_ENGINE_PORT pick others)`);
     await fs.mkdir(this.dataDir, { recursive: true });
     const log = createWriteStream(path.join(this.dataDir, 'chaos-server.log'), { flags: 'a' });
     const started = performance.now();
