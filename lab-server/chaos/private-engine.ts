@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { createDockerClient } from '../runtime/docker-client';
 import { sleep } from './scale';
@@ -74,9 +74,8 @@ export class PrivateEngine {
   async loadImage(from: Docker, ref: string): Promise<void> {
     const exported = await from.getImage(ref).get();
     const loading = await this.docker.loadImage(exported as unknown as NodeJS.ReadableStream);
-    await pipeline(loading, async function* (source) {
-      for await (const chunk of source) void chunk; // drain the progress stream
-    });
+    loading.resume(); // the progress stream: drained, not read
+    await finished(loading);
     await this.docker.getImage(ref).inspect();
   }
 
