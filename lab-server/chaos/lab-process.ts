@@ -50,16 +50,20 @@ export class LabProcess {
   }
 
   /** SIGKILL (a crash: nothing is cleaned up) or SIGTERM (a clean stop); resolves once it has exited. */
-  async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await Promise.race([exited, sleep(15_000)]);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+  stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    return stopChild(this.child, signal, 15_000);
+  }
+}
+
+/** Sends `signal` and waits for the exit; a process still there after `graceMs` is SIGKILLed. */
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await Promise.race([exited, sleep(graceMs)]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited;
   }
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { createDockerClient } from '../runtime/docker-client';
+import { stopChild } from './lab-process';
 import { sleep } from './scale';
 
 /**
@@ -58,16 +59,8 @@ export class PrivateEngine {
   }
 
   /** SIGTERM is `systemctl restart docker`'s stop: containers are stopped, mounts undone. */
-  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await Promise.race([exited, sleep(30_000)]);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+  stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    return stopChild(this.child, signal, 30_000);
   }
 
   /** Copies an image from the shared engine (images are built locally; nothing can be pulled here). */
