@@ -29,7 +29,9 @@ describe('slow and abusive clients', () => {
   const opened: net.Socket[] = [];
 
   const victimSocket = () => harness.lab.practice.socketPathOf(learnerFromToken(others.cookies[0]!.split('=')[1]!).id);
-  const closedWithin = (sockets: net.Socket[]) => Promise.all(sockets.map((s) => new Promise<number>((resolve) => (s.destroyed ? resolve(0) : s.once('close', () => resolve(performance.now()))))));
+  /** When each slow socket closed (recorded from its start, so a socket closed before we look still has its time). */
+  const closedAt = new WeakMap<net.Socket, number>();
+  const closedWithin = (sockets: net.Socket[]) => Promise.all(sockets.map((s) => new Promise<number>((resolve) => (closedAt.has(s) ? resolve(closedAt.get(s)!) : s.once('close', () => resolve(closedAt.get(s)!))))));
 
   /** Opens `count` connections that send a request one byte at a time, forever. */
   function slowloris(connect: () => net.Socket, count: number, head: string): net.Socket[] {
@@ -42,7 +44,10 @@ describe('slow and abusive clients', () => {
         if (socket.destroyed) return clearInterval(drip);
         socket.write(offset < head.length ? head[offset++]! : 'X');
       }, 1000);
-      socket.once('close', () => clearInterval(drip));
+      socket.once('close', () => {
+        closedAt.set(socket, performance.now());
+        clearInterval(drip);
+      });
       sockets.push(socket);
       opened.push(socket);
     }
@@ -86,8 +91,8 @@ describe('slow and abusive clients', () => {
       }
     })();
     const echo = await others.echoWhile(during, ABUSE_MS);
-    const closedAt = await closedWithin(sockets);
-    const latest = (Math.max(...closedAt) - started) / 1000;
+    const closeTimes = await closedWithin(sockets);
+    const latest = (Math.max(...closeTimes) - started) / 1000;
     report(`slowloris ×${SCALE.slowConnections} on HTTP`, echo, `health ${summary(health, 1)}; all ${sockets.length} slow connections closed by the server after ≤ ${latest.toFixed(1)} s (headersTimeout ${HTTP_TIMEOUTS.headersTimeout! / 1000} s)`);
     expect(latest).toBeLessThan((HTTP_TIMEOUTS.headersTimeout! + HTTP_TIMEOUTS.connectionsCheckingInterval! + 5_000) / 1000);
   });
