@@ -218,6 +218,14 @@ describe(`hostile input, ${RUNS} cases per edge (fast-check)`, () => {
     expect(harness.lab.panes.size).toBeLessThanOrEqual(4);
   });
 
+  it('regression: a build context that is not a tar is refused with 400, not 500 (found by the property below)', async () => {
+    for (const body of ['{}', 'x', Buffer.alloc(1024, 1)]) {
+      const answer = await socketRequest(attacker.socketPath, 'POST', '/v1.41/build', body, { 'Content-Type': 'application/x-tar' });
+      expect(answer.status, answer.body).toBe(400);
+      expect(answer.body).toMatch(/not a valid tar archive|Cannot locate specified Dockerfile/);
+    }
+  });
+
   it('Engine API requests on the attacker’s own proxy socket', async () => {
     const idArb = fc.oneof(fc.constantFrom(SECRET, 'web', 'busybox', '..', '%2e%2e', victimContainer.slice(0, 12), victimContainer, victimWorkspace, 'lab-x', '*'), printable.map(encodeURIComponent), fc.stringMatching(/^[0-9a-f]{1,64}$/));
     const endpointArb = fc.oneof(
