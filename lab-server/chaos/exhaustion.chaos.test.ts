@@ -10,6 +10,7 @@ import { TermClient } from '../testing/term-client';
 import { startPracticeHarness, type PracticeHarness, type PracticeLearner } from '../testing/practice-harness';
 import { Learners } from './learners';
 import { chaosDataDir, expectEchoWithinBudget, figure, LONG, SCALE, sleep } from './scale';
+import { removeInstanceObjects } from './lab-process';
 
 /**
  * One learner exhausts what their workspace may use, one resource at a time, while the others
@@ -68,6 +69,8 @@ describe('resource exhaustion in one workspace', () => {
   afterAll(async () => {
     await others?.close();
     await harness?.close();
+    // Safety net: sessions a failed setup never handed back, or a queued learner admitted while the harness closed.
+    await removeInstanceObjects(createDockerClient(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'), dataDir);
     await fs.rm(dataDir, { recursive: true, force: true });
   }, 180_000);
 
