@@ -57,6 +57,8 @@ export async function startPracticeHarness(name: string, overrides: Partial<LabC
       return learner;
     },
     async close() {
+      // No admissions from the queue while the learners end (a hostile test leaves many queued).
+      lab.sessions.stop();
       for (const learner of learners) await learner.end().catch(() => undefined);
       await lab.practice.registry.remove({ data: true }).catch(() => undefined);
       await lab.close();
