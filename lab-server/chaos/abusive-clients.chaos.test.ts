@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import net from 'node:net';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +7,10 @@ import { HTTP_TIMEOUTS } from '../http/slow-clients';
 import { encodeAck, encodeInput, PROTOCOL } from '../protocol/terminal';
 import { learnerFromToken } from '../sessions/identity';
 import { socketRequest } from '../testing/engine-socket';
-import { createDockerClient } from '../runtime/docker-client';
 import { startPracticeHarness, type PracticeHarness, type PracticeLearner } from '../testing/practice-harness';
 import { Learners } from './learners';
 import { chaosDataDir, expectEchoWithinBudget, figure, LONG, mb, SCALE, sleep } from './scale';
-import { removeInstanceObjects } from './lab-process';
+import { closeHarness } from './lab-process';
 
 /**
  * Slow and abusive clients: slowloris on the lab's port and on a learner's Docker socket, a
@@ -75,11 +73,7 @@ describe('slow and abusive clients', () => {
 
   afterAll(async () => {
     for (const socket of opened) socket.destroy();
-    await others?.close();
-    await harness?.close();
-    // Safety net: sessions a failed setup never handed back, or a queued learner admitted while the harness closed.
-    await removeInstanceObjects(createDockerClient(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'), dataDir);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await closeHarness(harness, others, dataDir);
   }, 120_000);
 
   it('slowloris on the lab’s HTTP port: dropped after the headers timeout; nobody else notices', async () => {

@@ -1,5 +1,4 @@
 import { statfs } from 'node:fs/promises';
-import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summary } from '../../bench/stats';
 import { QUOTAS } from '../docker-proxy/limits';
@@ -10,7 +9,7 @@ import { TermClient } from '../testing/term-client';
 import { startPracticeHarness, type PracticeHarness, type PracticeLearner } from '../testing/practice-harness';
 import { Learners } from './learners';
 import { chaosDataDir, expectEchoWithinBudget, figure, LONG, SCALE, sleep } from './scale';
-import { removeInstanceObjects } from './lab-process';
+import { closeHarness } from './lab-process';
 
 /**
  * One learner exhausts what their workspace may use, one resource at a time, while the others
@@ -67,11 +66,7 @@ describe('resource exhaustion in one workspace', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await others?.close();
-    await harness?.close();
-    // Safety net: sessions a failed setup never handed back, or a queued learner admitted while the harness closed.
-    await removeInstanceObjects(createDockerClient(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'), dataDir);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await closeHarness(harness, others, dataDir);
   }, 180_000);
 
   it('fork bomb: stopped by the workspace pids limit', async () => {

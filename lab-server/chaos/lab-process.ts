@@ -4,6 +4,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { PROJECT_ROOT } from '../http/server';
+import { createDockerClient } from '../runtime/docker-client';
+import type { PracticeHarness } from '../testing/practice-harness';
+import type { Learners } from './learners';
 import { instanceIdFor, LABEL } from '../runtime/labels';
 import { sleep } from './scale';
 
@@ -91,4 +94,24 @@ export async function workspacesOnEngine(docker: Docker, dataDir: string): Promi
     byLearner.set(learner, [...(byLearner.get(learner) ?? []), c.Id]);
   }
   return byLearner;
+}
+
+/**
+ * Ends a chaos test's harness and learners, then removes whatever of its own is still on the
+ * engine (its instance label only) and its data dir. Admissions stop first: a learner left
+ * queued by the test would otherwise get a workspace the moment the others leave.
+ */
+export async function closeHarness(harness: PracticeHarness | undefined, others: Learners | undefined, dataDir: string): Promise<void> {
+  harness?.lab.sessions.stop();
+  await others?.close();
+  await harness?.close();
+  // A learner admitted from the queue just before (when a test ended a session) may still be
+  // getting its workspace: sweep until two passes in a row find nothing.
+  const docker = createDockerClient(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
+  for (let pass = 0, quiet = 0; quiet < 2 && pass < 20; pass++) {
+    const left = await removeInstanceObjects(docker, dataDir);
+    quiet = left.containers + left.networks + left.volumes === 0 ? quiet + 1 : 0;
+    await sleep(1_500);
+  }
+  await fs.rm(dataDir, { recursive: true, force: true });
 }
