@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{lab-server,lib,components,scripts}/**/*.test.{ts,tsx}'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.chaos.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
       },
@@ -24,6 +24,20 @@ export default defineConfig({
           globalSetup: ['lab-server/testing/integration-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        // Faults on purpose (kills, floods, hostile input): `npm test` runs the short form, `npm run test:chaos` the long one (CHAOS_LONG=1).
+        test: {
+          name: 'chaos',
+          // global.gc() before each memory figure, so "back to baseline" compares live objects, not garbage.
+          execArgv: ['--expose-gc'],
+          include: ['lab-server/chaos/**/*.chaos.test.ts'],
+          globalSetup: ['lab-server/testing/integration-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

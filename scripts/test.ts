@@ -1,6 +1,6 @@
 /**
  * `npm test`: the preflight (engine, images, site, Chromium), then every suite in order —
- * type-check, lint, unit, integration (real engine), end-to-end (real Chromium) — and one
+ * type-check, lint, unit, integration (real engine), chaos (short form), end-to-end (real Chromium) — and one
  * closing line a CI reader understands: `total: N passed, N failed`.
  */
 import { spawn } from 'node:child_process';
@@ -49,7 +49,7 @@ const check = (name: string, command: string, args: string[]) =>
     return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
   });
 
-const vitestProject = (project: 'unit' | 'integration') =>
+const vitestProject = (project: 'unit' | 'integration' | 'chaos') =>
   timed(project, async () => {
     const output = path.join(reportsDir, `${project}.json`);
     const code = await run(bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${output}`]);
@@ -87,6 +87,8 @@ async function main(): Promise<number> {
   results.push(await check('lint', bin('eslint'), ['--max-warnings', '0', '.']));
   results.push(await vitestProject('unit'));
   results.push(await vitestProject('integration'));
+  // The chaos suite's short form (CHAOS_LONG unset): every fault, smaller counts; `npm run test:chaos` is the long one.
+  results.push(await vitestProject('chaos'));
   results.push(await playwright(chromiumPath));
 
   const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });

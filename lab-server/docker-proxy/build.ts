@@ -88,7 +88,8 @@ async function rewriteContext(engine: Engine, tenant: Tenant, body: Buffer, dock
       pack.finalize();
       resolve();
     });
-    extract.on('error', reject);
+    // A policy refusal from the Dockerfile passes as it is; anything else is a context that is not a tar (client garbage: a 400, not a 500).
+    extract.on('error', (error) => reject(error instanceof ProxyError ? error : badRequest(`the build context is not a valid tar archive (${error.message})`)));
   });
   const input = new PassThrough();
   input.end(body);

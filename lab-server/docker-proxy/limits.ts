@@ -15,6 +15,13 @@ export const CONTAINER_LIMITS = {
   log: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
 } as const;
 
+/**
+ * Connections one learner's Docker socket holds at once. A CLI uses a few; the cap stops a
+ * slowloris (or `docker logs -f` × 1000) from spending the lab server's file descriptors, which
+ * every learner shares. Connection 65 is answered 429 with a readable message.
+ */
+export const PROXY_MAX_CONNECTIONS = 64;
+
 /** Per-learner object counts; a flood hits these, never the engine. */
 export const QUOTAS = { containers: 30, networks: 10, volumes: 20, imageTags: 50 } as const;
 

@@ -1,10 +1,13 @@
 import fs from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log';
 import { type Call, type ProxyHooks, scrub, sendError } from './call';
 import type { Engine } from './engine';
 import { ProxyError } from './errors';
+import { PROXY_MAX_CONNECTIONS } from './limits';
+import { answerClientError } from '../http/slow-clients';
 import { parseRequestLine } from './request-line';
 import { findRoute } from './routes';
 import type { Tenant } from './tenant';
@@ -22,7 +25,10 @@ export interface LearnerListener {
  */
 export async function listenForLearner(socketPath: string, tenant: Tenant, engine: Engine, hooks: ProxyHooks, logger: Logger): Promise<LearnerListener> {
   await fs.rm(socketPath, { force: true });
+  // Sockets past the connection cap: answered 429 at once, and nothing they send is acted on.
+  const refused = new WeakSet<Socket>();
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 60_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    if (refused.has(req.socket)) return void req.socket.destroy();
     let call: Call | undefined;
     void (async () => {
       const parsed = parseRequestLine(req.method ?? '', req.url ?? '');
@@ -37,7 +43,17 @@ export async function listenForLearner(socketPath: string, tenant: Tenant, engin
       if (!req.complete) req.resume();
     });
   });
+  let connections = 0;
+  server.on('connection', (socket: Socket) => {
+    connections++;
+    socket.once('close', () => connections--);
+    if (connections <= PROXY_MAX_CONNECTIONS) return;
+    refused.add(socket);
+    const body = JSON.stringify({ message: `lab policy: at most ${PROXY_MAX_CONNECTIONS} connections to your Docker socket at once; stop a few (logs -f, attach, events) and try again` });
+    socket.end(`HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (refused.has(req.socket)) return void socket.destroy();
     socket.on('error', () => socket.destroy());
     void (async () => {
       const parsed = parseRequestLine(req.method ?? '', req.url ?? '');
@@ -48,10 +64,7 @@ export async function listenForLearner(socketPath: string, tenant: Tenant, engin
       socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => {

@@ -25,6 +25,7 @@ import { handlePreview } from './preview';
 import { createTerminalSockets } from './terminal-socket';
 import { sendError } from './respond';
 import { createStaticHandler } from './static-files';
+import { answerClientError, HTTP_TIMEOUTS } from './slow-clients';
 import { handleLabRequest, isLabPath, type RouteContext } from './routes';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -119,7 +120,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   // The search index, written by `pagefind` after `next build` (lab-server/site/build.ts).
   const searchIndex = createStaticHandler(path.join(PROJECT_ROOT, '.next', 'pagefind'), '/pagefind/');
 
-  const server = createServer((req, res) => {
+  const server = createServer(HTTP_TIMEOUTS, (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://lab.invalid').pathname;
     if (isLabPath(pathname)) {
       handleLabRequest(req, res, pathname, ctx).catch((error: unknown) => {
@@ -168,10 +169,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
 
   return {
     server,

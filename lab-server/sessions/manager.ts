@@ -465,6 +465,7 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   }
 
   private admitQueued(): void {
+    if (this.stopped) return; // a closing server starts nobody's workspace (it would outlive the server unowned)
     const now = Date.now();
     for (let i = this.queue.length - 1; i >= 0; i--) if (now - this.queue[i]!.seenAt > QUEUE_STALE_MS) this.queue.splice(i, 1);
     while (this.queue.length > 0) {

@@ -18,6 +18,19 @@ export const FLOW = {
   mirrorHigh: 1024 * 1024,
   /** …and resume once it is down to this. */
   mirrorLow: 256 * 1024,
+  /**
+   * The owner's socket with this much queued is dropped (it reconnects and gets a replay). Acks
+   * keep an honest client far below it; a client that acks bytes it never reads would otherwise
+   * grow the server's send queue without end.
+   */
+  ownerBacklog: 4 * 1024 * 1024,
+  /**
+   * One pane reads at most this much of its shell's output per slice (4 MiB/s): more than a
+   * browser's terminal renders (2–4 MB/s measured), and it keeps one learner's `yes` from taking
+   * the event loop (the screen mirror parses every byte) from everyone else's keystrokes.
+   */
+  rateSliceBytes: 400 * 1024,
+  rateSliceMs: 100,
   /** A viewer whose socket has this much queued is dropped (it reconnects and gets a snapshot). */
   viewerBacklog: 2 * 1024 * 1024,
 } as const;

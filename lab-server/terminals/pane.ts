@@ -48,6 +48,10 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
   private owner: Attachment | undefined;
   private readonly viewers = new Set<WebSocket>();
   private unacked = 0;
+  /** The output rate cap's current slice (see countRate). */
+  private sliceStart = 0;
+  private sliceBytes = 0;
+  private rateLimited = false;
   private detachedUnseen = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -228,6 +232,7 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
   }
 
   private onOutput(chunk: Buffer): void {
+    this.countRate(chunk.byteLength);
     this.ring.push(chunk);
     this.mirror.write(chunk);
     if (!this.owner) {
@@ -254,8 +259,12 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
       const frame = Buffer.concat([OUTPUT_HEADER, data.subarray(offset, offset + FLOW.maxFrame)]);
       const owner = this.owner?.ws;
       if (owner && owner.readyState === owner.OPEN) {
-        owner.send(frame);
-        this.unacked += frame.byteLength - 1;
+        // terminate, not close: a close frame would queue behind the data the client is not reading.
+        if (owner.bufferedAmount > FLOW.ownerBacklog) owner.terminate();
+        else {
+          owner.send(frame);
+          this.unacked += frame.byteLength - 1;
+        }
       }
       for (const viewer of this.viewers) {
         if (viewer.bufferedAmount > FLOW.viewerBacklog) viewer.close(Close.tooMany, 'viewer too slow');
@@ -270,11 +279,30 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
     return this.mirror.backlog;
   }
 
+  /** Pauses the shell's output for the rest of the slice once its budget is spent (FLOW.rateSliceBytes). */
+  private countRate(bytes: number): void {
+    const now = performance.now();
+    if (now - this.sliceStart >= FLOW.rateSliceMs) {
+      this.sliceStart = now;
+      this.sliceBytes = 0;
+    }
+    this.sliceBytes += bytes;
+    if (this.sliceBytes < FLOW.rateSliceBytes || this.rateLimited) return;
+    this.rateLimited = true;
+    this.updatePause();
+    setTimeout(() => {
+      this.rateLimited = false;
+      this.sliceStart = performance.now();
+      this.sliceBytes = 0;
+      this.updatePause();
+    }, Math.max(1, this.sliceStart + FLOW.rateSliceMs - now)).unref();
+  }
+
   private updatePause(): void {
     // Two readers must keep up with the shell: the learner's terminal (acks) and our own mirror.
     const clientBehind = this.owner ? this.unacked >= FLOW.high || (this.paused && this.unacked > FLOW.low) : this.detachedUnseen >= FLOW.detachedBudget;
     const mirrorBehind = this.mirror.backlog >= FLOW.mirrorHigh || (this.paused && this.mirror.backlog > FLOW.mirrorLow);
-    const shouldPause = clientBehind || mirrorBehind;
+    const shouldPause = clientBehind || mirrorBehind || this.rateLimited;
     if (shouldPause && !this.paused) {
       this.paused = true;
       this.socket.pause();

@@ -22,11 +22,11 @@ export function socketRequest(socketPath: string, method: string, path: string, 
   });
 }
 
-/** Raw bytes on a unix socket, for requests no well-behaved client would send. */
-export async function rawSocketExchange(socketPath: string, payload: string, waitMs = 1500): Promise<string> {
+/** Raw bytes on a unix socket (or TCP: `{ host, port }`), for requests no well-behaved client would send; resolves at close or after waitMs. */
+export async function rawSocketExchange(socketPath: string | { host: string; port: number }, payload: string | Buffer, waitMs = 1500): Promise<string> {
   const net = await import('node:net');
   return new Promise((resolve) => {
-    const socket = net.connect(socketPath);
+    const socket = typeof socketPath === 'string' ? net.connect(socketPath) : net.connect(socketPath.port, socketPath.host);
     let received = '';
     socket.on('data', (c) => (received += c.toString('utf8')));
     socket.on('error', () => resolve(received));

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { LabConfig } from '../config';
 import { createLabServer, type LabServer } from '../http/server';
 import { createLogger } from '../log';
 import { learnerFromToken } from '../sessions/identity';
@@ -28,10 +29,10 @@ export interface PracticeHarness {
  * A lab server with its own data directory (so its objects never mix with another test's), and
  * learners whose commands run in their real workspace through the real docker CLI.
  */
-export async function startPracticeHarness(name: string): Promise<PracticeHarness> {
+export async function startPracticeHarness(name: string, overrides: Partial<LabConfig> = {}): Promise<PracticeHarness> {
   const base = integrationConfig();
-  const dataDir = path.join(path.dirname(base.dataDir), `practice-${name}`);
-  const config = { ...base, dataDir, port: 0, maxWorkspacesPerIp: 20 };
+  const dataDir = overrides.dataDir ?? path.join(path.dirname(base.dataDir), `practice-${name}`);
+  const config = { ...base, port: 0, maxWorkspacesPerIp: 20, ...overrides, dataDir };
   const lab = await createLabServer(config, { serveSite: false, logger: createLogger(process.env.LAB_TEST_LOG ?? 'silent', false) });
   const url = await lab.listen();
   const learners: PracticeLearner[] = [];
@@ -56,6 +57,8 @@ export async function startPracticeHarness(name: string): Promise<PracticeHarnes
       return learner;
     },
     async close() {
+      // No admissions from the queue while the learners end (a hostile test leaves many queued).
+      lab.sessions.stop();
       for (const learner of learners) await learner.end().catch(() => undefined);
       await lab.practice.registry.remove({ data: true }).catch(() => undefined);
       await lab.close();
