@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ describe(`engine restart under load (private dockerd, ${LEARNERS} learners)`, ()
   const lab = new LabProcess(PORT, dataDir, ['--docker-host', engine.host, '--max-workspaces-per-ip', String(LEARNERS + 2)]);
   const panes: BrowserPane[] = [];
 
+  let hadDocker0 = false;
   afterAll(async () => {
     for (const pane of panes) pane.dispose();
     await lab.stop('SIGTERM');
@@ -42,6 +44,7 @@ describe(`engine restart under load (private dockerd, ${LEARNERS} learners)`, ()
   }, 180_000);
 
   it('reports the outage, recovers by itself, and no learner is silently lost', async () => {
+    hadDocker0 = await bridgeExists('docker0');
     await engine.start();
     const ref = workspaceImageRef(loadConfig([], { ...process.env, LAB_DATA_DIR: dataDir }, PROJECT_ROOT));
     const loadStarted = performance.now();
@@ -128,4 +131,13 @@ describe(`engine restart under load (private dockerd, ${LEARNERS} learners)`, ()
     figure('engine restart: learners after the restart', `${JSON.stringify([...new Set(outcomes)])}; all ${LEARNERS} working again after ${(recoveredMs / 1000).toFixed(1)} s`);
     expect(outage.engine.reachable).toBe(false);
   }, 300_000);
+
+  it('leaves the shared engine’s default bridge (docker0) in place', async () => {
+    expect(hadDocker0).toBe(true);
+    expect(await bridgeExists('docker0')).toBe(true);
+  });
 });
+
+function bridgeExists(name: string): Promise<boolean> {
+  return new Promise((resolve) => spawn('ip', ['link', 'show', name], { stdio: 'ignore' }).once('exit', (code) => resolve(code === 0)));
+}

@@ -11,9 +11,10 @@ import { sleep } from './scale';
 /**
  * A Docker engine of the test's own, so it can be stopped and started under a lab without
  * touching the machine's shared engine: its own data root, exec root (so its own managed
- * containerd), pid file and socket; no iptables, no default bridge, its own cgroup parent, and
- * an address pool (10.250.0.0/16) the shared engine does not use, so its bridges never take a
- * route the shared engine's networks need.
+ * containerd), pid file and socket, its own cgroup parent, no iptables, and its own network
+ * namespace (`unshare --net`): a second dockerd on the host's namespace deletes the host's
+ * `docker0` — the shared engine's default bridge — when started with `--bridge=none`, and when
+ * restarted over its own data root (it clears its stale default network by that name).
  */
 export class PrivateEngine {
   readonly socket: string;
@@ -33,7 +34,7 @@ export class PrivateEngine {
       '--exec-root', path.join(this.root, 'exec'),
       '--pidfile', path.join(this.root, 'docker.pid'),
       '-H', this.host,
-      '--iptables=false', '--ip-masq=false', '--ip-forward=false', '--bridge=none',
+      '--iptables=false', '--ip-masq=false', '--ip-forward=false',
       '--cgroup-parent=/lab-chaos-dockerd',
       '--default-address-pool', 'base=10.250.0.0/16,size=24',
       '--storage-driver', 'overlay2',
@@ -45,7 +46,8 @@ export class PrivateEngine {
     await fs.mkdir(this.root, { recursive: true });
     const log = createWriteStream(path.join(this.root, 'dockerd.log'), { flags: 'a' });
     const started = performance.now();
-    const child = spawn('dockerd', this.args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // unshare execs dockerd in place, so signals reach dockerd itself.
+    const child = spawn('unshare', ['--net', 'dockerd', ...this.args()], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.child = child;
