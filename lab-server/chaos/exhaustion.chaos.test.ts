@@ -14,8 +14,9 @@ import { closeHarness } from './lab-process';
 /**
  * One learner exhausts what their workspace may use, one resource at a time, while the others
  * type. The offender must hit a limit with an error they can read; the others' echo stays within
- * budget. Disk: the lab has no disk quota yet (docs/DOCKER-PRACTICE.md); the fills here are
- * bounded, and the figures say what (nothing) stopped them.
+ * budget. Disk: the engine has no quota (docs/DOCKER-PRACTICE.md); the fills here are bounded,
+ * and the figures say that nothing in the engine stopped them (the lab's disk guard, not part of
+ * this harness, is tested in runtime/disk-guard.int.test.ts).
  */
 const FLOOD_MS = LONG ? 15_000 : 5_000;
 const FILL_MB = LONG ? 1024 : 256;

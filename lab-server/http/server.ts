@@ -20,6 +20,8 @@ import { openStore, type LabStore } from '../store/db';
 import { InstructorAuth, resolveInstructorKey } from '../workshops/instructor-auth';
 import { WorkshopService } from '../workshops/service';
 import { WorkspaceStats } from '../runtime/workspace-stats';
+import { DiskGuard } from '../runtime/disk-guard';
+import { aliasPrefix } from '../docker-proxy/image-refs';
 import { createHealthProbe } from './health';
 import { handlePreview } from './preview';
 import { createTerminalSockets } from './terminal-socket';
@@ -48,6 +50,8 @@ export interface LabServer {
   store: LabStore;
   checks: CheckService;
   workshops: WorkshopService;
+  /** The per-learner disk watchdog (undefined when --workspace-disk-mb is 0). */
+  diskGuard: DiskGuard | undefined;
   /** The instructor key and where it came from (main prints it). */
   instructorKey: ReturnType<typeof resolveInstructorKey>;
   /** Starts listening on config.host:config.port (port 0 picks a free one) and resolves with the URL. */
@@ -103,6 +107,18 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
   const workshops = new WorkshopService({ config, store, sessions, panes, stats, logger, chapters: guideSteps });
   late.workshops = workshops;
   workshops.start();
+  const diskGuard =
+    config.workspaceDiskMb > 0
+      ? new DiskGuard(docker, {
+          instance: sessions.instance,
+          limitBytes: config.workspaceDiskMb * 1024 * 1024,
+          learners: () =>
+            sessions.activeLearners().map((learner) => ({ ...learner, home: practice.paths(learner.key).home, imagePrefix: aliasPrefix(practice.tenant(learner.learnerId, learner.key)) })),
+          onOver: async (learnerId) => void (await sessions.end(learnerId, 'disk')),
+          logger,
+        })
+      : undefined;
+  diskGuard?.start();
   const instructorKey = resolveInstructorKey(config);
   const instructors = new InstructorAuth(instructorKey.key, store.workshops, config.publicUrl?.startsWith('https:') ?? false);
   const terminals = createTerminalSockets({ config, logger, sessions, panes, shadow: { instructors, workshops } });
@@ -182,6 +198,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     store,
     checks,
     workshops,
+    diskGuard,
     instructorKey,
     listen: () =>
       new Promise<string>((resolve, reject) => {
@@ -196,6 +213,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
       }),
     close: async () => {
       workshops.stop();
+      diskGuard?.stop();
       stats.close();
       sessions.stop();
       await practice.close();

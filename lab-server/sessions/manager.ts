@@ -17,7 +17,7 @@ const ENDED_MEMORY_MS = 60 * MINUTE;
 /** A queued learner who has not asked for their status this long (tab closed) leaves the queue. */
 export const QUEUE_STALE_MS = 30_000;
 
-export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited' | 'oom' | 'removed' | 'workshop-ended';
+export type EndReason = 'ended' | 'expired' | 'idle' | 'reset' | 'exited' | 'oom' | 'removed' | 'workshop-ended' | 'disk';
 
 /**
  * What differs for one learner's workspace from the server's defaults (a workshop's settings).
@@ -86,6 +86,7 @@ const endMessages = (config: LabConfig): Record<EndReason, string> => ({
   exited: 'Your workspace stopped: its container exited or was removed. Start a new lab for a fresh workspace.',
   oom: `Your workspace ran out of memory (its limit is ${config.workspaceMemoryMb} MiB) and stopped. Start a new lab for a fresh workspace.`,
   removed: 'Your instructor removed you from the workshop, and your workspace with it. Your progress is kept.',
+  disk: `Your lab took more disk space than a lab may (${config.workspaceDiskMb} MiB: containers, volumes and files together) and was stopped, with all of it, so the machine's disk cannot fill. Start it again for a fresh workspace.`,
   'workshop-ended': 'The workshop has ended and its workspaces were removed. Your progress is kept; you can go on with the guide and start a lab of your own.',
 });
 
@@ -302,6 +303,11 @@ export class SessionManager extends EventEmitter<{ ended: [learnerId: string, re
   extendTo(learnerId: string, deadline: number): void {
     const record = this.records.get(learnerId);
     if (record && deadline > record.expiresAt) this.setDeadline(record, deadline);
+  }
+
+  /** Every learner with a workspace (starting or ready) and its key on the engine. */
+  activeLearners(): Array<{ learnerId: string; key: string }> {
+    return [...this.records.values()].map((record) => ({ learnerId: record.learnerId, key: record.poolId ?? record.learnerId }));
   }
 
   /** Where the learner's workspace stands, for an instructor's roster: unlike status(), it changes nothing. */
