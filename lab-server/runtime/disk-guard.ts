@@ -109,7 +109,8 @@ export class DiskGuard {
     }
     const prefixed = learners.filter((learner) => learner.imagePrefix);
     if (prefixed.length > 0) {
-      const images = await this.docker.listImages();
+      // all: intermediate images too, so a built image's parent (an untagged build step) is found.
+      const images = await this.docker.listImages({ all: true });
       const sizeById = new Map(images.map((image) => [image.Id, image.Size]));
       for (const image of images) {
         const tags = image.RepoTags ?? [];
