@@ -50,7 +50,7 @@ export class LabRegistry {
 
   private async start(): Promise<string> {
     const name = this.containerName;
-    let inspect = await this.engine.json<{ State: { Running: boolean }; NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> } }>('GET', `/containers/${pathPart(name)}/json`).catch((error: unknown) => {
+    const inspect = await this.engine.json<{ State: { Running: boolean }; NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> } }>('GET', `/containers/${pathPart(name)}/json`).catch((error: unknown) => {
       if (error instanceof ProxyError && error.status === 404) return undefined;
       throw error;
     });
@@ -80,17 +80,30 @@ export class LabRegistry {
       const started = await this.engine.request('POST', `/containers/${pathPart(name)}/start`);
       started.stream.resume();
     }
-    inspect = await this.engine.json('GET', `/containers/${pathPart(name)}/json`);
+    const address = await this.publishedAddress();
+    if (await this.answers(address, 30)) return address;
+    // Running but unreachable: a registry left from an earlier run can lose its network (its bridge
+    // went away under it). A restart reattaches it; the published port may change.
+    (await this.engine.request('POST', `/containers/${pathPart(name)}/restart?t=1`)).stream.resume();
+    const again = await this.publishedAddress();
+    if (await this.answers(again, 50)) return again;
+    throw new ProxyError(503, 'the lab registry did not become ready');
+  }
+
+  private async publishedAddress(): Promise<string> {
+    const inspect = await this.engine.json<{ NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> } }>('GET', `/containers/${pathPart(this.containerName)}/json`);
     const binding = inspect?.NetworkSettings.Ports['5000/tcp']?.find((b) => b.HostIp === '127.0.0.1');
     if (!binding) throw new ProxyError(503, 'the lab registry did not start');
-    const address = `127.0.0.1:${binding.HostPort}`;
-    // Ready when /v2/ answers.
-    for (let i = 0; i < 50; i++) {
-      const ok = await fetch(`http://${address}/v2/`).then((r) => r.ok, () => false);
-      if (ok) return address;
+    return `127.0.0.1:${binding.HostPort}`;
+  }
+
+  /** Whether `/v2/` answers within `attempts` tries 100 ms apart (each bounded: a port whose container is unreachable accepts and then hangs). */
+  private async answers(address: string, attempts: number): Promise<boolean> {
+    for (let i = 0; i < attempts; i++) {
+      if (await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false)) return true;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new ProxyError(503, 'the lab registry did not become ready');
+    return false;
   }
 
   /** Removes the registry container; with `data`, its stored images too (tests, uninstall). */
