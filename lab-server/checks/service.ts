@@ -46,15 +46,17 @@ export interface CheckServiceOptions {
   timeoutMs?: number;
   /** Output kept from a check, per stream (default 64 KiB). */
   maxOutputBytes?: number;
-  /** When the learner last typed in a terminal (or otherwise acted), if known: background re-checks skip work until they do. */
-  lastInputAt?: (learnerId: string) => number | undefined;
+  /** When the learner's terminals last saw input or output, if known: background re-checks skip work while nothing happens. */
+  lastActivityAt?: (learnerId: string) => number | undefined;
   /** Token bucket per learner: burst and refill per second (default 10 and 2). */
   rateBurst?: number;
   ratePerSecond?: number;
 }
 
-/** A background re-check reuses a failed result this long at most when the learner has not typed since it ran. */
+/** A background re-check reuses a failed result this long at most when nothing happened in the learner's terminals since it ran. */
 export const RECHECK_REUSE_MS = 15_000;
+/** ...and only when that run came this long after the last activity: a command's effects can trail its keystrokes and output. */
+export const SETTLE_MS = 5_000;
 
 interface Slot {
   key: string;
@@ -110,8 +112,9 @@ export class CheckService {
 
   /**
    * Runs a check. `auto` marks the page's background re-check of a visible step: when the same
-   * check failed less than 15 s ago and the learner has not typed since it ran, nothing in the
-   * workspace can have changed by their hand, so that answer is given again without an exec.
+   * check failed less than 15 s ago, ran at least 5 s after the last input or output in the
+   * learner's terminals, and nothing has happened there since, nothing in the workspace is likely
+   * to have changed by their hand, so that answer is given again without an exec.
    * A class of 50 with steps on screen would otherwise cost the engine 25 execs a second.
    */
   async run(learnerId: string, chapter: string, id: string, options: { auto?: boolean } = {}): Promise<CheckOutcome> {
@@ -121,8 +124,8 @@ export class CheckService {
     const key = `${chapter}/${id}`;
     if (options.auto) {
       const last = this.lastFailures.get(`${learnerId}/${key}`);
-      const inputAt = this.options.lastInputAt?.(learnerId) ?? Number.POSITIVE_INFINITY;
-      if (last && Date.now() - last.startedAt < RECHECK_REUSE_MS && inputAt < last.startedAt) return last.outcome;
+      const activityAt = this.options.lastActivityAt?.(learnerId) ?? Number.POSITIVE_INFINITY;
+      if (last && Date.now() - last.startedAt < RECHECK_REUSE_MS && activityAt + SETTLE_MS < last.startedAt) return last.outcome;
     }
     const running = this.running.get(learnerId);
     if (running?.key === key) return running.promise;

@@ -127,7 +127,7 @@ export async function createLabServer(config: LabConfig, options: LabServerOptio
     store,
     logger,
     containerOf: (learnerId) => sessions.containerOf(learnerId),
-    lastInputAt: (learnerId) => sessions.peek(learnerId).lastActivityAt,
+    lastActivityAt: (learnerId) => Math.max(sessions.peek(learnerId).lastActivityAt ?? 0, panes.lastOutputAt(learnerId)) || undefined,
     onResult: (result) => metrics.checks.inc({ result }),
     chapters: guideSteps,
   });

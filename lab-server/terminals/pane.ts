@@ -231,7 +231,11 @@ export class Pane extends EventEmitter<{ exit: [code: number | null]; workspaceG
     for (const viewer of this.viewers) sendJson(viewer, { t: 'resized', cols, rows });
   }
 
+  /** When the shell last printed something (a command still running, or just finished). */
+  lastOutputAt = 0;
+
   private onOutput(chunk: Buffer): void {
+    this.lastOutputAt = Date.now();
     this.countRate(chunk.byteLength);
     this.ring.push(chunk);
     this.mirror.write(chunk);

@@ -68,6 +68,13 @@ export class PaneRegistry extends EventEmitter<{ workspaceGone: [learnerId: stri
     return { paneIds: paneIds.sort(), connected };
   }
 
+  /** When any of the learner's shells last printed something (0 when none has). */
+  lastOutputAt(learnerId: string): number {
+    let latest = 0;
+    for (const [key, pane] of this.panes) if (key.startsWith(`${learnerId}/`)) latest = Math.max(latest, pane.lastOutputAt);
+    return latest;
+  }
+
   /** Ends every pane of a learner (their workspace ended or was reset). */
   closeLearner(learnerId: string): void {
     for (const [key, pane] of this.panes) {
